@@ -1,0 +1,1 @@
+"""Audio in: file decoding (PyAV), live capture (sounddevice) and durable recording."""

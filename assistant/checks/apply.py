@@ -1,0 +1,94 @@
+"""Run every check over a postmortem, in place.
+
+Flags are recomputed from scratch on every run, never appended to: this is what makes the
+function idempotent (safe to call after every extraction window and every user edit) and what
+lets a fixed problem's flag disappear. Every flag in `Flag` is computed here; nothing else
+writes `Item.flags`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+from assistant.checks.dates import normalize_due
+from assistant.checks.evidence import TranscriptIndex
+from assistant.checks.owners import check_owner
+from assistant.checks.rootcause import blaming_flags, check_root_cause
+from assistant.checks.text import is_speaker_label
+from assistant.domain.postmortem import ActionItem, Flag, Postmortem
+from assistant.domain.transcript import Transcript
+
+
+def apply_checks(
+    pm: Postmortem,
+    transcript: Transcript,
+    speakers_by_segment: Mapping[int, str] | None = None,
+) -> None:
+    """Verify evidence and recompute every flag of `pm`; fills owner/due_date of model items.
+
+    `speakers_by_segment` (segment id -> name, from speaker attribution) overrides
+    `Segment.speaker`. Items the user edited keep their owner and due as typed; only their
+    flags (and a due_date derived from their due text) are recomputed.
+    """
+    index = TranscriptIndex(transcript.segments)
+    speakers = _speaker_names(transcript, speakers_by_segment or {})
+    attendees = list(pm.details.attendees) or _distinct(speakers.values())
+    transcript_text = transcript.text  # a property that joins every segment: build it once
+
+    for item in pm.all_items():
+        if not item.evidence.verified:
+            item.evidence = index.locate(item.evidence.quote, item.evidence.segment_ids)
+        flags: list[Flag] = []
+        if not item.evidence.verified:
+            flags.append(Flag.UNVERIFIED_EVIDENCE)
+        if isinstance(item, ActionItem):
+            flags += _action_flags(item, pm, attendees, speakers, transcript_text)
+        flags += blaming_flags(item.main_text(), attendees)
+        item.flags = _unique(flags)
+
+    pm.root_cause.flags = _unique(check_root_cause(pm.root_cause, attendees))
+
+
+def _action_flags(
+    item: ActionItem,
+    pm: Postmortem,
+    attendees: Sequence[str],
+    speakers: Mapping[int, str],
+    transcript_text: str,
+) -> list[Flag]:
+    first_segment = item.evidence.segment_ids[0] if item.evidence.segment_ids else None
+    owner = check_owner(
+        item.owner,
+        item.evidence.quote,
+        attendees,
+        speaker=speakers.get(first_segment) if first_segment is not None else None,
+        transcript_text=transcript_text,
+        from_user=item.edited,
+    )
+    if not item.edited:
+        item.owner = owner.owner
+
+    due = normalize_due(item.due, pm.details.date)
+    if not (item.due or "").strip() and item.due_date is not None:
+        # A calendar date without spoken text was picked by a person: it is concrete as is.
+        return owner.flags
+    item.due_date = due.due_date
+    return owner.flags + due.flags
+
+
+def _speaker_names(transcript: Transcript, overrides: Mapping[int, str]) -> dict[int, str]:
+    """Segment id -> speaker name, for segments whose speaker is a real name."""
+    names: dict[int, str] = {}
+    for segment in transcript.segments:
+        name = (overrides.get(segment.id) or segment.speaker or "").strip()
+        if name and not is_speaker_label(name):
+            names[segment.id] = name
+    return names
+
+
+def _distinct(names: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(names))
+
+
+def _unique(flags: Iterable[Flag]) -> list[Flag]:
+    return list(dict.fromkeys(flags))

@@ -1,0 +1,257 @@
+"""Command line. Headless commands never import the TUI; every error is one line and a non-zero exit."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import logging
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from assistant import __version__
+from assistant.errors import AssistantError
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from exc
+
+
+def _names(value: str) -> list[str]:
+    return [n.strip() for n in value.split(",") if n.strip()]
+
+
+def _add_model_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("speech recognition")
+    g.add_argument(
+        "--asr-model", help="bundled:tiny.en (default, offline), a faster-whisper name or a folder"
+    )
+    g.add_argument("--asr-device", choices=["auto", "cpu", "cuda"])
+    g.add_argument("--vocabulary", type=_names, help="comma-separated service names and jargon (hotwords)")
+    g.add_argument(
+        "--config", type=Path, help="TOML config file (default ~/.config/postmortem-assistant/config.toml)"
+    )
+
+
+def _add_llm_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("LLM (default: the embedded local model; nothing leaves the machine)")
+    g.add_argument("--llm-url", help="OpenAI-compatible base URL (or OPENAI_BASE_URL)")
+    g.add_argument("--llm-model", help="model name on that server")
+    g.add_argument(
+        "--llm-api-key", help="API key (prefer OPENAI_API_KEY: command lines are visible to other users)"
+    )
+    g.add_argument("--structured-output", choices=["auto", "json_schema", "json_object"])
+    g.add_argument("--window-tokens", type=int, help="transcript tokens per extraction window")
+
+
+def _add_meeting_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("meeting details")
+    g.add_argument("--attendees", type=_names, default=[], help='comma-separated names, e.g. "Ana,Ben"')
+    g.add_argument("--meeting-date", type=_date, help="YYYY-MM-DD; resolves 'Friday' into a date")
+    g.add_argument("--facilitator")
+    g.add_argument("--incident-id")
+    g.add_argument("--severity")
+    g.add_argument("--title")
+
+
+def _add_storage_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--sessions-dir", type=Path, help="folder of sessions (default: settings storage.sessions_dir)"
+    )
+    p.add_argument("--config", type=Path, help="TOML config file (as for `process`)")
+
+
+def _overrides(args: argparse.Namespace) -> dict[str, Any]:
+    def get(name: str) -> Any:
+        return getattr(args, name, None)
+
+    return {
+        "asr": {"model": get("asr_model"), "device": get("asr_device"), "vocabulary": get("vocabulary")},
+        "llm": {
+            "base_url": get("llm_url"),
+            "model": get("llm_model"),
+            "api_key": get("llm_api_key"),
+            "structured_output": get("structured_output"),
+            "window_tokens": get("window_tokens"),
+        },
+        "storage": {"sessions_dir": get("sessions_dir")},
+    }
+
+
+def _settings(args: argparse.Namespace) -> Any:
+    from assistant.config import load_settings
+
+    return load_settings(getattr(args, "config", None), _overrides(args))
+
+
+def _details(args: argparse.Namespace) -> Any:
+    from assistant.domain.postmortem import MeetingDetails
+
+    return MeetingDetails(
+        title=args.title,
+        date=args.meeting_date,
+        facilitator=args.facilitator,
+        attendees=args.attendees,
+        incident_id=args.incident_id,
+        severity=args.severity,
+    )
+
+
+def cmd_process(args: argparse.Namespace) -> int:
+    from assistant.pipeline import process_recording
+    from assistant.progress import ProgressBar
+
+    settings = _settings(args)
+    out_dir: Path = args.output or Path.cwd()
+    result = process_recording(
+        args.recording,
+        out_dir,
+        _details(args),
+        settings,
+        asr_progress=ProgressBar("transcribing").time,
+        llm_progress=ProgressBar("extracting").count,
+    )
+    pm = result.postmortem
+    print(f"Markdown: {result.outputs['markdown']}")
+    print(f"JSON:     {result.outputs['json']}")
+    failed = pm.failed_windows
+    if failed and len(failed) == len(pm.windows):
+        reason = failed[0].error
+        print(f"assistant: error: the LLM could not analyse any part of the meeting ({reason})", file=sys.stderr)
+        return 4
+    if failed:
+        warning = f"{len(failed)} of {len(pm.windows)} transcript windows could not be analysed"
+        print(f"assistant: warning: {warning} (marked in the Markdown)", file=sys.stderr)
+    return 0
+
+
+def cmd_transcribe(args: argparse.Namespace) -> int:
+    from assistant.export.transcript import render_transcript
+    from assistant.progress import ProgressBar
+    from assistant.transcription.file import transcribe_file
+
+    settings = _settings(args)
+    transcript = transcribe_file(
+        args.recording, settings, list(args.attendees), ProgressBar("transcribing").time
+    )
+    text = render_transcript(transcript, args.format)
+    if args.output:
+        from assistant.export.atomic import atomic_write_text
+
+        atomic_write_text(args.output, text)
+        print(f"Transcript: {args.output}")
+    else:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from assistant.export.jsonexport import postmortem_schema
+
+    print(json.dumps(postmortem_schema(), indent=2))
+    return 0
+
+
+def _sessions_root(args: argparse.Namespace) -> Path:
+    return Path(_settings(args).storage.sessions_dir).expanduser()
+
+
+def cmd_sessions(args: argparse.Namespace) -> int:
+    from assistant.session.commands import run_sessions
+
+    return run_sessions(_sessions_root(args))
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from assistant.session.commands import run_export
+
+    return run_export(
+        _sessions_root(args), args.session, args.format, args.output, include_rejected=args.include_rejected
+    )
+
+
+def cmd_devices(args: argparse.Namespace) -> int:
+    from assistant.audio.commands import cmd_devices as run
+
+    return run(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="assistant", description="Offline postmortem meeting assistant.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command")
+
+    p = sub.add_parser("process", help="transcribe a recording and draft the postmortem (Markdown + JSON)")
+    p.add_argument("recording", type=Path)
+    p.add_argument("-o", "--output", type=Path, help="output folder (default: current folder)")
+    _add_meeting_options(p)
+    _add_model_options(p)
+    _add_llm_options(p)
+    p.set_defaults(handler=cmd_process)
+
+    p = sub.add_parser("transcribe", help="transcribe a recording")
+    p.add_argument("recording", type=Path)
+    p.add_argument("--format", choices=["txt", "srt", "vtt", "json"], default="txt")
+    p.add_argument("-o", "--output", type=Path, help="write to this file instead of stdout")
+    p.add_argument("--attendees", type=_names, default=[], help="names to pass to Whisper as hotwords")
+    _add_model_options(p)
+    p.set_defaults(handler=cmd_transcribe)
+
+    p = sub.add_parser("sessions", help="list saved sessions")
+    _add_storage_options(p)
+    p.set_defaults(handler=cmd_sessions)
+
+    p = sub.add_parser("export", help="export a saved session's postmortem or transcript")
+    p.add_argument("session", help="session name (see `assistant sessions`)")
+    p.add_argument(
+        "--format",
+        # Kept in sync with assistant.session.commands.EXPORT_FORMATS (not imported: startup stays light).
+        choices=["md", "json", "csv", "txt", "srt", "vtt"],
+        default="md",
+        help="md/json: the postmortem; csv: its action items; txt/srt/vtt: the transcript (default: md)",
+    )
+    p.add_argument("-o", "--output", type=Path, help="write to this file instead of stdout")
+    p.add_argument("--include-rejected", action="store_true", help="keep rejected items in md and csv")
+    _add_storage_options(p)
+    p.set_defaults(handler=cmd_export)
+
+    p = sub.add_parser("schema", help="print the JSON Schema of the postmortem JSON")
+    p.set_defaults(handler=cmd_schema)
+
+    p = sub.add_parser("devices", help="list the audio input devices (microphones) for live capture")
+    p.set_defaults(handler=cmd_devices)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="assistant: %(levelname)s: %(message)s")
+    logging.getLogger("faster_whisper").setLevel(logging.ERROR)
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Handler | None = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help()
+        return 0
+    try:
+        return handler(args)
+    except AssistantError as exc:
+        print(f"assistant: error: {exc.message}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("assistant: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # last resort: one line, never a traceback, unless asked for
+        if os.environ.get("ASSISTANT_DEBUG"):
+            raise
+        print(f"assistant: error: unexpected {type(exc).__name__}: {' '.join(str(exc).split())[:200]} "
+              "(set ASSISTANT_DEBUG=1 for details)", file=sys.stderr)  # fmt: skip
+        return 1

@@ -1,0 +1,153 @@
+"""Settings: defaults < TOML config file < environment (ASSISTANT_*, OPENAI_*) < command-line flags.
+
+The defaults work offline with no API key: the bundled Whisper tiny.en and the embedded llama.cpp
+server. A remote LLM is used only when a base URL is configured explicitly — an `OPENAI_API_KEY`
+alone never sends a transcript off the machine.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, SecretStr, ValidationError
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from assistant.errors import ConfigError
+
+BUNDLED_ASR = "bundled:tiny.en"
+EMBEDDED_LLM = "embedded"
+
+
+def _xdg(var: str, fallback: str) -> Path:
+    return Path(os.environ.get(var) or Path.home() / fallback) / "postmortem-assistant"
+
+
+class AsrSettings(BaseModel):
+    model: str = BUNDLED_ASR
+    """`bundled:tiny.en` (offline), a faster-whisper model name (downloads once) or a CTranslate2 folder."""
+    device: Literal["auto", "cpu", "cuda"] = "auto"
+    """`auto` uses CUDA when present, else the CPU."""
+    compute_type: str = "default"
+    """`default` = int8 on CPU, float16 on CUDA."""
+    cpu_threads: int = 0
+    """0 = all cores."""
+    beam_size: int = 5
+    language: str | None = "en"
+    vocabulary: list[str] = Field(default_factory=list)
+    """Service names, acronyms and jargon passed to Whisper as hotwords."""
+    vad: bool = True
+
+
+class LlmSettings(BaseModel):
+    base_url: str | None = None
+    """OpenAI-compatible base URL. Unset = the embedded local server (offline)."""
+    model: str | None = None
+    """Model name on the server; ignored by the embedded server."""
+    api_key: SecretStr | None = None
+    structured_output: Literal["auto", "json_schema", "json_object"] = "auto"
+    """`json_schema` = the standard response format; `json_object` = json_object + schema (llama_cpp)."""
+    timeout_s: float = 300.0
+    reasks: int = 1
+    """How many times an invalid answer is sent back with the validation error before the window fails."""
+    window_tokens: int = 900
+    """Transcript tokens per extraction window; keeps every prompt well inside a small model's context."""
+    max_output_tokens: int = 1200
+    temperature: float = 0.0
+    n_ctx: int = 4096
+    threads: int = 0
+    """Threads for the embedded server (0 = all cores)."""
+    gguf: Path | None = None
+    """A different GGUF for the embedded server (default: the bundled Qwen2.5-Coder-1.5B-Instruct)."""
+
+    @property
+    def embedded(self) -> bool:
+        return self.base_url is None or self.base_url == EMBEDDED_LLM
+
+
+class StorageSettings(BaseModel):
+    cache_dir: Path = Field(default_factory=lambda: _xdg("XDG_CACHE_HOME", ".cache"))
+    sessions_dir: Path = Field(default_factory=lambda: _xdg("XDG_DATA_HOME", ".local/share") / "sessions")
+    prompts_dir: Path | None = None
+    """Folder of prompt templates (default: the project's `prompts/`)."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="ASSISTANT_",
+        env_nested_delimiter="__",
+        extra="forbid",
+        nested_model_default_partial_update=True,
+    )
+
+    asr: AsrSettings = Field(default_factory=AsrSettings)
+    llm: LlmSettings = Field(default_factory=LlmSettings)
+    storage: StorageSettings = Field(default_factory=StorageSettings)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        from pydantic_settings import InitSettingsSource
+
+        toml_source = InitSettingsSource(settings_cls, init_kwargs=dict(_TOML_DATA))
+        return (init_settings, env_settings, toml_source)
+
+
+_TOML_DATA: dict[str, Any] = {}
+
+
+def default_config_path() -> Path:
+    env = os.environ.get("ASSISTANT_CONFIG")
+    return Path(env) if env else _xdg("XDG_CONFIG_HOME", ".config") / "config.toml"
+
+
+def _deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    """Merge `over` into `base`; None in `over` means "not given" (an unset flag) and is skipped."""
+    out = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict):
+            merged = _deep_merge(out.get(key) or {}, value)
+            if merged:
+                out[key] = merged
+        elif value is not None:
+            out[key] = value
+    return out
+
+
+def load_settings(config_path: Path | None = None, overrides: dict[str, Any] | None = None) -> Settings:
+    """Build settings from all sources. `overrides` are command-line flags (None values are ignored)."""
+    path = config_path or default_config_path()
+    data: dict[str, Any] = {}
+    if config_path is not None and not path.is_file():
+        raise ConfigError(f"config file not found: {path}")
+    if path.is_file():
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigError(f"cannot read config file {path}: {exc}") from exc
+    # The OpenAI SDK's own variables are respected below the explicit ones.
+    openai_env: dict[str, Any] = {}
+    if os.environ.get("OPENAI_BASE_URL"):
+        openai_env["base_url"] = os.environ["OPENAI_BASE_URL"]
+    if os.environ.get("OPENAI_API_KEY"):
+        openai_env["api_key"] = os.environ["OPENAI_API_KEY"]
+    if openai_env:
+        data = _deep_merge({"llm": openai_env}, data)
+    _TOML_DATA.clear()
+    _TOML_DATA.update(data)
+    try:
+        return Settings(**_deep_merge({}, overrides or {}))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ConfigError(f"invalid setting {where}: {first['msg']}") from exc
+    finally:
+        _TOML_DATA.clear()

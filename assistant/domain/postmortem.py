@@ -1,0 +1,203 @@
+"""The postmortem document (../shared/docs/postmortem-template.md) as typed, reviewable items.
+
+Every proposed item carries its evidence (segment ids, times, the quoted words), flags computed by
+code in `assistant.checks`, and a review status. The LLM never sees these models: it fills the
+strict wire schemas in `assistant.extraction.schema`, which are converted into these.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+
+class ReviewStatus(StrEnum):
+    PROPOSED = "proposed"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
+class Flag(StrEnum):
+    """Problems found by code, shown next to an item. Values are stable (they appear in exports)."""
+
+    NO_OWNER = "no_owner"
+    GROUP_OWNER = "group_owner"
+    MULTIPLE_OWNERS = "multiple_owners"
+    OWNER_NOT_IN_MEETING = "owner_not_in_meeting"
+    OWNER_UNCONFIRMED = "owner_unconfirmed"
+    NO_DUE_DATE = "no_due_date"
+    VAGUE_DUE_DATE = "vague_due_date"
+    UNVERIFIED_EVIDENCE = "unverified_evidence"
+    ROOT_CAUSE_PERSON = "root_cause_person"
+    ROOT_CAUSE_HUMAN_ERROR = "root_cause_human_error"
+    BLAMING_LANGUAGE = "blaming_language"
+
+
+# Flags meaning "this action item has no single named owner" (the product's central rule).
+OWNER_FLAGS = frozenset(
+    {
+        Flag.NO_OWNER,
+        Flag.GROUP_OWNER,
+        Flag.MULTIPLE_OWNERS,
+        Flag.OWNER_NOT_IN_MEETING,
+        Flag.OWNER_UNCONFIRMED,
+    }
+)
+DUE_FLAGS = frozenset({Flag.NO_DUE_DATE, Flag.VAGUE_DUE_DATE})
+
+
+class Evidence(BaseModel):
+    """Where an item was said. `verified` is False when the quote was not found in the transcript."""
+
+    segment_ids: list[int] = Field(default_factory=list)
+    start: float | None = None
+    end: float | None = None
+    quote: str = ""
+    verified: bool = False
+
+
+class Item(BaseModel):
+    """Fields shared by every proposed item."""
+
+    id: str
+    status: ReviewStatus = ReviewStatus.PROPOSED
+    evidence: Evidence = Field(default_factory=Evidence)
+    flags: list[Flag] = Field(default_factory=list)
+    edited: bool = False
+
+    def main_text(self) -> str:
+        raise NotImplementedError
+
+
+class TextItem(Item):
+    """A free-text item: decision, open question, what worked / didn't, follow-up, summary, systemic cause."""
+
+    text: str
+
+    def main_text(self) -> str:
+        return self.text
+
+
+class ActionItem(Item):
+    action: str
+    owner: str | None = None
+    due: str | None = None
+    """The due date as spoken ("Friday", "end of next week")."""
+    due_date: dt.date | None = None
+    """`due` normalised to a calendar date when the meeting date is known."""
+    item_status: Literal["open", "done"] = "open"
+
+    def main_text(self) -> str:
+        return self.action
+
+
+class TimelineEvent(Item):
+    time: str | None = None
+    """Incident-clock time as spoken ("14:32", "around 3 pm") — not the meeting's clock."""
+    event: str
+
+    def main_text(self) -> str:
+        return self.event
+
+
+class WhyStep(Item):
+    question: str
+    answer: str
+
+    def main_text(self) -> str:
+        return f"{self.question} {self.answer}"
+
+
+class ImpactFact(Item):
+    value: str
+
+    def main_text(self) -> str:
+        return self.value
+
+
+IMPACT_FIELDS = ("duration", "users_affected", "revenue", "sla", "tickets")
+
+
+class Impact(BaseModel):
+    duration: ImpactFact | None = None
+    users_affected: ImpactFact | None = None
+    revenue: ImpactFact | None = None
+    sla: ImpactFact | None = None
+    tickets: ImpactFact | None = None
+
+
+class RootCause(BaseModel):
+    whys: list[WhyStep] = Field(default_factory=list)
+    systemic_cause: TextItem | None = None
+    flags: list[Flag] = Field(default_factory=list)
+    """Chain-level flags (ends in a person / "human error")."""
+
+
+class MeetingDetails(BaseModel):
+    title: str | None = None
+    date: dt.date | None = None
+    facilitator: str | None = None
+    attendees: list[str] = Field(default_factory=list)
+    planned_duration_min: int | None = None
+    incident_id: str | None = None
+    severity: str | None = None
+    incident_date: dt.date | None = None
+    recording: str | None = None
+    duration_s: float | None = None
+
+
+class WindowStatus(BaseModel):
+    """Outcome of one extraction window, so a failed window is visible, never a silent gap."""
+
+    index: int
+    start: float
+    end: float
+    ok: bool
+    error: str | None = None
+    attempts: int = 1
+
+
+class Postmortem(BaseModel):
+    details: MeetingDetails = Field(default_factory=MeetingDetails)
+    summary: TextItem | None = None
+    impact: Impact = Field(default_factory=Impact)
+    timeline: list[TimelineEvent] = Field(default_factory=list)
+    root_cause: RootCause = Field(default_factory=RootCause)
+    what_worked: list[TextItem] = Field(default_factory=list)
+    what_didnt: list[TextItem] = Field(default_factory=list)
+    action_items: list[ActionItem] = Field(default_factory=list)
+    decisions: list[TextItem] = Field(default_factory=list)
+    open_questions: list[TextItem] = Field(default_factory=list)
+    follow_up: list[TextItem] = Field(default_factory=list)
+    windows: list[WindowStatus] = Field(default_factory=list)
+
+    def all_items(self) -> list[Item]:
+        """Every reviewable item, in document order."""
+        items: list[Item] = []
+        if self.summary:
+            items.append(self.summary)
+        items.extend(f for f in (getattr(self.impact, n) for n in IMPACT_FIELDS) if f is not None)
+        items.extend(self.timeline)
+        items.extend(self.root_cause.whys)
+        if self.root_cause.systemic_cause:
+            items.append(self.root_cause.systemic_cause)
+        for group in (
+            self.what_worked,
+            self.what_didnt,
+            self.action_items,
+            self.decisions,
+            self.open_questions,
+            self.follow_up,
+        ):
+            items.extend(group)
+        return items
+
+    def find(self, item_id: str) -> Item | None:
+        return next((i for i in self.all_items() if i.id == item_id), None)
+
+    @property
+    def failed_windows(self) -> list[WindowStatus]:
+        return [w for w in self.windows if not w.ok]

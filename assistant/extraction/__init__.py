@@ -1,0 +1,1 @@
+"""LLM extraction: wire schemas, prompts, the openai adapter, the embedded server, windows, merge."""

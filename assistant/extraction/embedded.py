@@ -1,0 +1,120 @@
+"""Start and stop the embedded OpenAI-compatible llama.cpp server on 127.0.0.1 (a free port)."""
+
+from __future__ import annotations
+
+import atexit
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from types import TracebackType
+
+from assistant.config import LlmSettings
+from assistant.errors import LLMError
+from assistant.extraction.weights import bundled_gguf
+
+EMBEDDED_MODEL_NAME = "qwen2.5-coder-1.5b-instruct"
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class EmbeddedServer:
+    """`with EmbeddedServer(settings, cache_dir) as server: server.base_url` — stopped on exit, always."""
+
+    def __init__(self, settings: LlmSettings, cache_dir: Path, startup_timeout_s: float = 180.0) -> None:
+        self.settings = settings
+        self.cache_dir = cache_dir
+        self.startup_timeout_s = startup_timeout_s
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.port = 0
+        self.log_path = cache_dir / "llm-server.log"
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/v1"
+
+    def start(self) -> EmbeddedServer:
+        try:
+            import llama_cpp  # noqa: F401  (checked here so the message names the missing package)
+        except ImportError as exc:
+            raise LLMError(
+                "embedded LLM runtime missing: pip install 'llama-cpp-python[server]==0.3.36'"
+            ) from exc
+        gguf = self.settings.gguf or bundled_gguf(self.cache_dir)
+        if not gguf.is_file():
+            raise LLMError(f"LLM weights not found: {gguf}")
+        self.port = free_port()
+        threads = self.settings.threads or (os.cpu_count() or 1)
+        cmd = [
+            sys.executable, "-m", "llama_cpp.server",
+            "--model", str(gguf),
+            "--model_alias", EMBEDDED_MODEL_NAME,
+            "--host", "127.0.0.1",
+            "--port", str(self.port),
+            "--n_ctx", str(self.settings.n_ctx),
+            "--n_threads", str(threads),
+            "--n_threads_batch", str(threads),
+        ]  # fmt: skip
+        self.cache_dir.mkdir(parents=True, exist_ok=True)
+        log = open(self.log_path, "wb")  # noqa: SIM115  (owned by the child for its lifetime)
+        # start_new_session: a Ctrl-C in the terminal reaches us, not the server; we stop it ourselves.
+        self.proc = subprocess.Popen(
+            cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True
+        )
+        log.close()
+        atexit.register(self.stop)
+        self._wait_ready()
+        return self
+
+    def _wait_ready(self) -> None:
+        deadline = time.monotonic() + self.startup_timeout_s
+        while time.monotonic() < deadline:
+            assert self.proc is not None
+            if self.proc.poll() is not None:
+                tail = self._log_tail()
+                self.proc = None
+                raise LLMError(f"embedded LLM server exited during start-up: {tail}")
+            try:
+                with urllib.request.urlopen(f"{self.base_url}/models", timeout=2) as resp:
+                    if resp.status == 200:
+                        return
+            except (urllib.error.URLError, OSError):
+                pass
+            time.sleep(0.25)
+        self.stop()
+        raise LLMError(f"embedded LLM server did not become ready in {self.startup_timeout_s:.0f} s")
+
+    def _log_tail(self) -> str:
+        try:
+            lines = [ln for ln in self.log_path.read_text(errors="replace").splitlines() if ln.strip()]
+        except OSError:
+            return "no log"
+        return lines[-1][:200] if lines else "no output"
+
+    def stop(self) -> None:
+        proc, self.proc = self.proc, None
+        if proc is None or proc.poll() is not None:
+            return
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
+
+    def __enter__(self) -> EmbeddedServer:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()

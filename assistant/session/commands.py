@@ -1,0 +1,102 @@
+"""`assistant sessions` and `assistant export`: session commands (cli.py registers them)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Literal, assert_never
+
+from assistant.export import (
+    ExportError,
+    atomic_write_text,
+    render_action_items_csv,
+    render_json,
+    render_markdown,
+    render_transcript,
+)
+from assistant.export.clock import meeting_clock
+from assistant.export.plaintext import one_line
+from assistant.session.files import PRIVATE_FILE
+from assistant.session.listing import SessionInfo, list_sessions
+from assistant.session.store import Session
+
+ExportFormat = Literal["md", "json", "csv", "txt", "srt", "vtt"]
+EXPORT_FORMATS: tuple[ExportFormat, ...] = ("md", "json", "csv", "txt", "srt", "vtt")
+
+TABLE_HEADER = ("NAME", "CREATED", "STATE", "DURATION", "SEGMENTS", "PROPOSALS", "ACCEPTED")
+_RIGHT_ALIGNED = frozenset({"DURATION", "SEGMENTS", "PROPOSALS", "ACCEPTED"})
+
+
+def render_sessions_table(infos: Sequence[SessionInfo]) -> str:
+    """A plain-text table, one session a row, columns TABLE_HEADER."""
+    rows = [TABLE_HEADER, *(_row(i) for i in infos)]
+    widths = [max(len(row[col]) for row in rows) for col in range(len(TABLE_HEADER))]
+    lines = []
+    for row in rows:
+        cells = [
+            cell.rjust(width) if title in _RIGHT_ALIGNED else cell.ljust(width)
+            for cell, width, title in zip(row, widths, TABLE_HEADER, strict=True)
+        ]
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines) + "\n"
+
+
+def _row(info: SessionInfo) -> tuple[str, ...]:
+    corrupt = info.state == "corrupt"
+    return (
+        # Folder names may hold anything when not made by us; keep the table one line per session.
+        one_line(info.name) or "?",
+        info.created.astimezone().strftime("%Y-%m-%d %H:%M"),
+        info.state,
+        meeting_clock(info.duration) if info.duration is not None else "-",
+        "-" if corrupt else str(info.segments),
+        "-" if corrupt else str(info.proposals),
+        "-" if corrupt else str(info.accepted),
+    )
+
+
+def render_session_export(session: Session, fmt: ExportFormat, *, include_rejected: bool = False) -> str:
+    """The session's postmortem (md, json, csv = action items) or transcript (txt, srt, vtt)."""
+    match fmt:
+        case "md":
+            return render_markdown(session.postmortem, include_rejected=include_rejected)
+        case "json":
+            # The full record: rejected items included whatever `include_rejected` says.
+            return render_json(session.postmortem)
+        case "csv":
+            return render_action_items_csv(session.postmortem, include_rejected=include_rejected)
+        case "txt" | "srt" | "vtt":
+            return render_transcript(session.transcript, fmt)
+        case _:
+            assert_never(fmt)
+
+
+def run_sessions(root: Path) -> int:
+    infos = list_sessions(root)
+    if not infos:
+        print(f"No sessions in {root}.")
+        return 0
+    sys.stdout.write(render_sessions_table(infos))
+    for info in infos:
+        if info.error:
+            print(f"assistant: warning: {one_line(info.name)}: {info.error}", file=sys.stderr)
+    return 0
+
+
+def run_export(
+    root: Path, name: str, fmt: ExportFormat, output: Path | None, *, include_rejected: bool = False
+) -> int:
+    # Read-only: exporting works while the session is being recorded or reviewed elsewhere.
+    with Session.open(root, name, readonly=True) as session:
+        text = render_session_export(session, fmt, include_rejected=include_rejected)
+    if output is None:
+        sys.stdout.write(text)
+        return 0
+    try:
+        # Owner-only like the session it comes from: incident notes are often confidential.
+        atomic_write_text(output, text, mode=PRIVATE_FILE)
+    except OSError as exc:
+        raise ExportError(f"Cannot write {output}: {exc.strerror or exc}") from exc
+    print(f"Exported: {output}")
+    return 0

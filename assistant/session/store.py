@@ -1,0 +1,512 @@
+"""The durable session folder: one per meeting, written so that a crash at any moment loses nothing committed.
+
+Layout of `<sessions dir>/<name>/` (folder 0o700, files 0o600):
+
+- `session.json`    name, creation time, state, meeting details, audio file name, pid — replaced atomically.
+- `transcript.jsonl` committed segments, one JSON object a line, append-only, fsynced after each batch.
+- `postmortem.json` the whole Postmortem (proposals, review decisions, edits), replaced atomically
+                    (temp file + fsync + rename) after every change: a crash leaves the old or the new
+                    version, never a torn one. Plain Postmortem JSON, as `assistant export --format json`.
+- `session.lock`    flock held by the owning process (see files.OwnerLock).
+- `audio.wav`       written by the audio module; this module only names it (`Session.audio_path`).
+
+`session.json` is authoritative for the meeting details; `postmortem.json` carries a copy because the
+renderers and checks read `Postmortem.details`.
+
+A `Session` belongs to one thread and one process: it takes no locks of its own beyond the owner lock.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import shutil
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
+
+from pydantic import ValidationError
+
+from assistant.checks.apply import apply_checks
+from assistant.domain.postmortem import Item, MeetingDetails, Postmortem, ReviewStatus
+from assistant.domain.transcript import Segment, Transcript
+from assistant.errors import SessionError
+from assistant.export.atomic import atomic_write_text
+from assistant.export.jsonexport import render_json
+from assistant.extraction.merge import merge_into
+from assistant.session.files import (
+    LOCK_NAME,
+    PRIVATE_FILE,
+    AppendLog,
+    OwnerLock,
+    claim_name,
+    ensure_root,
+    is_locked,
+    make_staging_dir,
+    read_complete_lines,
+    remove_stale_staging,
+)
+from assistant.session.meta import FORMAT_VERSION, SESSION_STATES, SessionMeta, SessionState
+from assistant.session.names import candidates, default_name, validate_name
+from assistant.session.review import Change, UndoStack, validated_changes
+
+META_FILE = "session.json"
+TRANSCRIPT_FILE = "transcript.jsonl"
+POSTMORTEM_FILE = "postmortem.json"
+LOCK_FILE = LOCK_NAME
+
+
+class Session:
+    """One meeting's durable state. Get one with `Session.create` or `Session.open`.
+
+    Every mutating method has persisted its change when it returns. If saving fails it raises
+    SessionError; for postmortem changes the change is then in memory only and the next successful
+    save (every save writes the whole document) makes it durable.
+
+    `postmortem` and `transcript` are views for reading: change them only through the methods here,
+    or the changes are not saved.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        meta: SessionMeta,
+        segments: list[Segment],
+        pm: Postmortem,
+        *,
+        lock: OwnerLock | None,
+        log: AppendLog | None,
+        state: SessionState,
+    ) -> None:
+        self._path = path
+        self._meta = meta
+        self._segments = segments
+        self._pm = pm
+        self._lock = lock
+        self._log = log
+        self._state = state
+        self._undo = UndoStack()
+        self._closed = False
+
+    # --- creating and opening -------------------------------------------------------------------
+
+    @classmethod
+    def create(
+        cls,
+        root: Path,
+        details: MeetingDetails,
+        name: str | None = None,
+        *,
+        resume: bool = False,
+        now: dt.datetime | None = None,
+    ) -> Session:
+        """Create a new session folder under `root` and own it (state "recording").
+
+        Without `name`, the name is `YYYY-MM-DD_HHMM[_incident-id]` of `now` (default: the local time),
+        with `-2`, `-3`, … appended while taken. An explicit `name` that is taken raises SessionError,
+        unless `resume` is set: then that session is opened instead. No existing session is ever
+        written into by a create, even by concurrent processes.
+
+        The folder is built complete under a hidden staging name and then renamed into place, so a
+        crash during creation never leaves a half-made session (only a hidden leftover, removed later).
+        """
+        created = (now or dt.datetime.now()).astimezone()
+        base = default_name(created, details.incident_id) if name is None else validate_name(name)
+        names = candidates(base) if name is None else [base]
+        if name is not None and (root / name).exists() and not _is_empty_dir(root / name):
+            return cls._existing(root, name, resume)
+        try:
+            ensure_root(root)
+            remove_stale_staging(root)
+            staging = make_staging_dir(root)
+        except OSError as exc:
+            raise SessionError(f"Cannot create a session in {root}: {_reason(exc)}") from exc
+        session = cls._build(staging, details, created)
+        try:
+            for candidate in names:
+                session._meta.name = candidate
+                session._save_meta()
+                if claim_name(staging, root / candidate):
+                    session._path = root / candidate
+                    return session
+        except BaseException as exc:
+            session._discard()
+            if isinstance(exc, OSError):
+                raise SessionError(f"Cannot create a session in {root}: {_reason(exc)}") from exc
+            raise
+        session._discard()
+        if name is not None:
+            return cls._existing(root, name, resume)  # created by someone else meanwhile
+        raise SessionError(f"Too many sessions named like {base!r} in {root}; give this one a name.")
+
+    @classmethod
+    def _existing(cls, root: Path, name: str, resume: bool) -> Session:
+        if resume:
+            return cls.open(root, name)
+        raise SessionError(f"A session named {name!r} already exists in {root}; choose another name.")
+
+    @classmethod
+    def _build(cls, staging: Path, details: MeetingDetails, created: dt.datetime) -> Session:
+        """A complete new session in the folder `staging` (the owner lock held, files written)."""
+        lock: OwnerLock | None = None
+        log: AppendLog | None = None
+        try:
+            lock = OwnerLock.acquire(staging / LOCK_FILE, session=staging.name)
+            log = AppendLog(staging / TRANSCRIPT_FILE, 0)
+            meta = SessionMeta(
+                name=staging.name,
+                created_at=created,
+                state="recording",
+                details=details.model_copy(deep=True),
+                pid=os.getpid(),
+            )
+            pm = Postmortem(details=details.model_copy(deep=True))
+            session = cls(staging, meta, [], pm, lock=lock, log=log, state="recording")
+            session._save_postmortem()
+            return session
+        except BaseException as exc:
+            if log is not None:
+                log.close()
+            if lock is not None:
+                lock.release()
+            shutil.rmtree(staging, ignore_errors=True)
+            if isinstance(exc, OSError):
+                raise SessionError(f"Cannot create a session in {staging.parent}: {_reason(exc)}") from exc
+            raise
+
+    def _discard(self) -> None:
+        """Throw away a session that was never published (still under its staging name)."""
+        self.close()
+        shutil.rmtree(self._path, ignore_errors=True)
+
+    @classmethod
+    def open(cls, root: Path, name: str, *, readonly: bool = False) -> Session:
+        """Open the session `name` under `root`.
+
+        By default the caller becomes its owner (to resume it): this fails with SessionError while
+        another process owns it. A session left "recording" by a process that is gone becomes
+        "interrupted". With `readonly` nothing is locked or written (listing, exporting, even while
+        another process is recording) and every mutating method raises SessionError.
+        """
+        path = root / validate_name(name)
+        if not path.is_dir():
+            raise SessionError(f"No session named {name!r} in {root} (see `assistant sessions`).")
+        lock: OwnerLock | None = None
+        log: AppendLog | None = None
+        try:
+            if not readonly:
+                lock = OwnerLock.acquire(path / LOCK_FILE, session=name)
+            meta = _read_meta(path)
+            segments, valid_size = _read_transcript(path)
+            pm = _read_postmortem(path)
+            if not readonly:
+                log = AppendLog(path / TRANSCRIPT_FILE, valid_size)
+        except BaseException as exc:
+            if lock is not None:
+                lock.release()
+            if isinstance(exc, OSError):
+                raise SessionError(f"Cannot read session {name!r}: {_reason(exc)}") from exc
+            raise
+        state = meta.state
+        if state == "recording" and (not readonly or not is_locked(path / LOCK_FILE)):
+            # Owning it means we got the lock, so whoever was recording has gone.
+            state = "interrupted"
+        session = cls(path, meta, segments, pm, lock=lock, log=log, state=state)
+        if pm.details != meta.details:
+            # A crash between writing session.json and postmortem.json in update_details.
+            pm.details = meta.details.model_copy(deep=True)
+            apply_checks(pm, session.transcript)
+        if not readonly and state != meta.state:
+            try:
+                session.mark_state(state)
+            except BaseException:
+                session.close()
+                raise
+        return session
+
+    def close(self) -> None:
+        """Release the session (idempotent). The state is left as it is: see `mark_state`."""
+        if self._log is not None:
+            self._log.close()
+        if self._lock is not None:
+            self._lock.release()
+        self._closed = True
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    # --- reading --------------------------------------------------------------------------------
+
+    @property
+    def name(self) -> str:
+        return self._path.name
+
+    @property
+    def path(self) -> Path:
+        return self._path
+
+    @property
+    def audio_path(self) -> Path:
+        """Where the audio module writes the recording (it should create it with mode 0o600)."""
+        return self._path / self._meta.audio_file
+
+    @property
+    def created_at(self) -> dt.datetime:
+        return self._meta.created_at
+
+    @property
+    def state(self) -> SessionState:
+        return self._state
+
+    @property
+    def readonly(self) -> bool:
+        return self._lock is None
+
+    @property
+    def details(self) -> MeetingDetails:
+        return self._meta.details
+
+    @property
+    def transcript(self) -> Transcript:
+        """The committed transcript (a new object each time; the segments themselves are shared)."""
+        segments = list(self._segments)
+        duration = max((s.end for s in segments), default=0.0)
+        return Transcript.model_construct(segments=segments, duration=duration, language="en")
+
+    @property
+    def postmortem(self) -> Postmortem:
+        return self._pm
+
+    @property
+    def next_segment_id(self) -> int:
+        """The id to give the next committed segment (ids only grow, so evidence never points elsewhere)."""
+        return self._segments[-1].id + 1 if self._segments else 0
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._undo)
+
+    # --- transcript -----------------------------------------------------------------------------
+
+    def add_segments(self, segments: Iterable[Segment]) -> None:
+        """Append committed segments; durable (fsynced) when this returns.
+
+        Ids must be increasing and start at `next_segment_id` or later (ValueError otherwise, before
+        anything is written). On a write error nothing of the batch is kept, on disk or in memory.
+        """
+        log = self._writable()
+        batch = list(segments)
+        expected = self.next_segment_id
+        for seg in batch:
+            if seg.id < expected:
+                raise ValueError(f"segment id {seg.id} is not above the last committed one ({expected - 1})")
+            expected = seg.id + 1
+        if not batch:
+            return
+        data = b"".join(seg.model_dump_json().encode("utf-8") + b"\n" for seg in batch)
+        with self._saving("transcript"):
+            log.append(data)
+        self._segments.extend(batch)
+
+    # --- proposals and review -------------------------------------------------------------------
+
+    def merge_proposals(self, new: Postmortem) -> None:
+        """Merge newly extracted proposals (merge_into: reviewed and edited items are never overridden),
+        add `new.windows` (a window with an index already present replaces it: a retry supersedes its
+        earlier failure), re-run the checks and save. `new` itself is not modified."""
+        self._writable()
+        incoming = new.model_copy(deep=True)
+        merge_into(self._pm, incoming)
+        for window in incoming.windows:
+            self._pm.windows = [w for w in self._pm.windows if w.index != window.index]
+            self._pm.windows.append(window)
+        self._pm.windows.sort(key=lambda w: w.index)
+        apply_checks(self._pm, self.transcript)
+        self._save_postmortem()
+
+    def set_status(self, item_id: str, status: ReviewStatus) -> None:
+        """Accept, reject or reset one item. Undoable."""
+        self._writable()
+        item = self._item(item_id)
+        if item.status is status:
+            return
+        self._undo.push([Change(item_id, {"status": item.status})])
+        item.status = status
+        self._save_postmortem()
+
+    def edit_item(self, item_id: str, **fields: Any) -> None:
+        """Change an item's text fields (e.g. `action=`, `owner=`, `due=`), mark it edited and re-run the
+        checks so its flags describe the new text. Undoable. TypeError for a field that is not editable,
+        SessionError for an invalid value."""
+        self._writable()
+        item = self._item(item_id)
+        changes = validated_changes(item, fields)
+        if not changes:
+            return
+        before = {name: getattr(item, name) for name in changes} | {"edited": item.edited}
+        self._undo.push([Change(item_id, before)])
+        for name, value in changes.items():
+            setattr(item, name, value)
+        item.edited = True
+        apply_checks(self._pm, self.transcript)
+        self._save_postmortem()
+
+    def bulk_accept_unflagged(self) -> int:
+        """Accept every proposed item without flags, as one undoable step; returns how many.
+
+        Root-cause steps are left alone while the chain itself is flagged (it ends at a person or at
+        "human error"): each step may look fine, but accepting them would accept the flawed chain.
+        """
+        self._writable()
+        chain = {id(i) for i in self._pm.root_cause.whys}
+        if self._pm.root_cause.systemic_cause is not None:
+            chain.add(id(self._pm.root_cause.systemic_cause))
+        step: list[Change] = []
+        for item in self._pm.all_items():
+            if item.status is not ReviewStatus.PROPOSED or item.flags:
+                continue
+            if self._pm.root_cause.flags and id(item) in chain:
+                continue
+            step.append(Change(item.id, {"status": item.status}))
+            item.status = ReviewStatus.ACCEPTED
+        if step:
+            self._undo.push(step)
+            self._save_postmortem()
+        return len(step)
+
+    def undo(self) -> list[str]:
+        """Take back the newest review action (status change, edit or bulk accept) and save.
+
+        Returns the ids of the items restored (empty when there is nothing to undo). The history is
+        kept in memory only: it starts empty when a session is opened.
+        """
+        self._writable()
+        restored, content_changed = self._undo.pop_into(self._pm)
+        if content_changed:
+            apply_checks(self._pm, self.transcript)
+        if restored:
+            self._save_postmortem()
+        return restored
+
+    # --- session details ------------------------------------------------------------------------
+
+    def update_details(self, details: MeetingDetails) -> None:
+        """Replace the meeting details; the checks run again (attendees and date affect owner/due flags)."""
+        self._writable()
+        self._meta.details = details.model_copy(deep=True)
+        self._pm.details = details.model_copy(deep=True)
+        apply_checks(self._pm, self.transcript)
+        self._save_meta()
+        self._save_postmortem()
+
+    def mark_state(self, state: SessionState) -> None:
+        """Record the session's state (e.g. "recording" when recording resumes, "finalised" at the end)."""
+        self._writable()
+        if state not in SESSION_STATES:
+            raise ValueError(f"unknown session state {state!r}")
+        self._meta.state = state
+        self._meta.pid = os.getpid()
+        self._save_meta()
+        self._state = state
+
+    # --- internals ------------------------------------------------------------------------------
+
+    def _writable(self) -> AppendLog:
+        if self._closed:
+            raise SessionError(f"Session {self.name!r} is closed.")
+        if self._log is None:
+            raise SessionError(f"Session {self.name!r} is open read-only.")
+        return self._log
+
+    def _item(self, item_id: str) -> Item:
+        item = self._pm.find(item_id)
+        if item is None:
+            raise SessionError(f"No item {item_id!r} in session {self.name!r}.")
+        return item
+
+    @contextlib.contextmanager
+    def _saving(self, what: str) -> Iterator[None]:
+        try:
+            yield
+        except OSError as exc:
+            raise SessionError(f"Cannot save the {what} of session {self.name!r}: {_reason(exc)}") from exc
+
+    def _save_postmortem(self) -> None:
+        with self._saving("postmortem"):
+            atomic_write_text(self._path / POSTMORTEM_FILE, render_json(self._pm), mode=PRIVATE_FILE)
+
+    def _save_meta(self) -> None:
+        with self._saving("details"):
+            text = self._meta.model_dump_json(indent=2) + "\n"
+            atomic_write_text(self._path / META_FILE, text, mode=PRIVATE_FILE)
+
+
+def _is_empty_dir(path: Path) -> bool:
+    try:
+        return path.is_dir() and not any(path.iterdir())
+    except OSError:
+        return False
+
+
+def _reason(exc: OSError) -> str:
+    return exc.strerror or str(exc)
+
+
+def _corrupt(path: Path, file: str, why: str) -> SessionError:
+    return SessionError(f"Session {path.name!r} is damaged: {file}: {why}")
+
+
+def _validation_reason(exc: ValidationError) -> str:
+    first = exc.errors()[0]
+    where = ".".join(str(p) for p in first["loc"])
+    return f"{where}: {first['msg']}" if where else str(first["msg"])
+
+
+def _read_meta(path: Path) -> SessionMeta:
+    try:
+        raw = (path / META_FILE).read_bytes()
+    except FileNotFoundError:
+        raise _corrupt(path, META_FILE, "missing (the session was never completely created)") from None
+    try:
+        meta = SessionMeta.model_validate_json(raw)
+    except ValidationError as exc:
+        raise _corrupt(path, META_FILE, _validation_reason(exc)) from exc
+    if meta.format > FORMAT_VERSION:
+        raise SessionError(f"Session {path.name!r} was written by a newer version of the assistant.")
+    return meta
+
+
+def _read_transcript(path: Path) -> tuple[list[Segment], int]:
+    try:
+        lines, valid_size = read_complete_lines(path / TRANSCRIPT_FILE)
+    except FileNotFoundError:
+        raise _corrupt(path, TRANSCRIPT_FILE, "missing") from None
+    segments: list[Segment] = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            segments.append(Segment.model_validate_json(line))
+        except ValidationError as exc:
+            # Only the last line can be torn by a crash (and is ignored above); a bad line before it
+            # is real damage, reported rather than silently dropped.
+            raise _corrupt(path, TRANSCRIPT_FILE, f"line {number}: {_validation_reason(exc)}") from exc
+    return segments, valid_size
+
+
+def _read_postmortem(path: Path) -> Postmortem:
+    try:
+        raw = (path / POSTMORTEM_FILE).read_bytes()
+    except FileNotFoundError:
+        raise _corrupt(path, POSTMORTEM_FILE, "missing") from None
+    try:
+        return Postmortem.model_validate_json(raw)
+    except ValidationError as exc:
+        raise _corrupt(path, POSTMORTEM_FILE, _validation_reason(exc)) from exc

@@ -1,0 +1,1 @@
+"""Speech to text: the one faster-whisper adapter, and the file pipeline around it."""
