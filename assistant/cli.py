@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import logging
 import os
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -125,7 +126,7 @@ def cmd_process(args: argparse.Namespace) -> int:
     failed = pm.failed_windows
     if failed and len(failed) == len(pm.windows):
         reason = failed[0].error
-        print(f"assistant: error: the LLM could not analyse any part of the meeting ({reason})", file=sys.stderr)
+        print(f"assistant: error: the LLM could not analyse the meeting ({reason})", file=sys.stderr)
         return 4
     if failed:
         warning = f"{len(failed)} of {len(pm.windows)} transcript windows could not be analysed"
@@ -184,6 +185,25 @@ def cmd_devices(args: argparse.Namespace) -> int:
     return run(args)
 
 
+def cmd_record(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    details = _details(args)
+    if not args.headless:
+        try:
+            from assistant.tui.launch import run_record
+        except ImportError as exc:
+            raise AssistantError(f"the terminal UI is not available ({exc}); use --headless") from exc
+        code: int = run_record(
+            settings, details, session_name=args.session, device=args.device, from_file=args.from_file
+        )
+        return code
+    from assistant.live.headless import run_headless
+
+    return run_headless(
+        settings, details, session_name=args.session, device=args.device, from_file=args.from_file, no_llm=args.no_llm
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="assistant", description="Offline postmortem meeting assistant.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -223,6 +243,18 @@ def build_parser() -> argparse.ArgumentParser:
     _add_storage_options(p)
     p.set_defaults(handler=cmd_export)
 
+    p = sub.add_parser("record", help="record a live meeting (TUI; --headless prints JSON lines)")
+    p.add_argument("--headless", action="store_true", help="no TUI: JSON lines on stdout until Ctrl-C/SIGTERM")
+    p.add_argument("--device", help="input device index or name (see `assistant devices`)")
+    p.add_argument("--session", help="session name (resumes it if it exists)")
+    p.add_argument("--from-file", type=Path, help="simulate the microphone with a recording played in real time")
+    p.add_argument("--no-llm", action="store_true", help="transcribe only; no extraction")
+    p.add_argument("--sessions-dir", type=Path, help="where sessions are stored")
+    _add_meeting_options(p)
+    _add_model_options(p)
+    _add_llm_options(p)
+    p.set_defaults(handler=cmd_record)
+
     p = sub.add_parser("schema", help="print the JSON Schema of the postmortem JSON")
     p.set_defaults(handler=cmd_schema)
 
@@ -231,10 +263,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _terminate(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="assistant: %(levelname)s: %(message)s")
     logging.getLogger("faster_whisper").setLevel(logging.ERROR)
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    # SIGTERM ends us like Ctrl-C, so cleanup (stopping the LLM server, closing files) runs.
+    signal.signal(signal.SIGTERM, _terminate)
     parser = build_parser()
     args = parser.parse_args(argv)
     handler: Handler | None = getattr(args, "handler", None)

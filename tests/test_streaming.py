@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from assistant.audio.decode import SAMPLE_RATE, Audio, decode_file
-from assistant.config import AsrSettings, load_settings
+from assistant.config import AsrSettings
 from assistant.domain.transcript import Segment, Word
 from assistant.transcription.streaming import StreamingTranscriber, StreamUpdate
 from assistant.transcription.whisper import WhisperTranscriber
@@ -49,8 +49,9 @@ def script_head(name: str, max_s: float) -> tuple[str, float]:
 
 
 @pytest.fixture(scope="module")
-def whisper() -> WhisperTranscriber:
-    return WhisperTranscriber(load_settings().asr)
+def whisper(transcriber: WhisperTranscriber) -> WhisperTranscriber:
+    """The real bundled tiny.en (conftest's `WhisperTranscriber(load_settings().asr)`, loaded once)."""
+    return transcriber
 
 
 @pytest.fixture(scope="module")
@@ -75,7 +76,9 @@ def test_streaming_wer_close_to_offline(
     offline = whisper.transcribe(audio).text
     streamed = " ".join(s.text for u in updates for s in u.committed)
     offline_wer, stream_wer = wer(script, offline), wer(script, streamed)
-    assert stream_wer <= 1.25 * offline_wer, f"streaming WER {stream_wer:.3f} vs offline {offline_wer:.3f}"
+    # Measured: 0.179 streaming vs 0.187 offline on this minute (0.154/0.177, 0.062/0.171 on the others).
+    message = f"streaming WER {stream_wer:.3f}, offline {offline_wer:.3f}, apart {wer(offline, streamed):.3f}"
+    assert stream_wer <= 1.25 * offline_wer, message
     assert updates[-1].tentative == ""  # finish() leaves nothing unconfirmed
 
 
@@ -102,7 +105,7 @@ def test_silence_commits_nothing_and_does_not_accumulate(whisper: WhisperTranscr
     assert [s for u in updates for s in u.committed] == []
     assert all(u.tentative == "" for u in updates)
     assert streamer.buffer_s < streamer.silence_s + 2.0  # dropped, keeping a short tail
-    assert updates[-1].lag_s == 0.0  # silence is final: nothing is waiting to be transcribed
+    assert all(u.lag_s == 0.0 for u in updates)  # silence is final: nothing waits to be transcribed
 
 
 # --- scripted test double -----------------------------------------------------------------------

@@ -34,6 +34,20 @@ def transcript_lines(segments: Sequence[Segment]) -> str:
     return "\n".join(lines)
 
 
+def known_items(pm: Postmortem, limit: int = 25) -> str:
+    """A compact list of what is already proposed, newest last, for the live prompt."""
+    lines: list[str] = []
+    for d in pm.decisions:
+        lines.append(f"- decision: {clean(d.text)}")
+    for a in pm.action_items:
+        owner = f" (owner {clean(a.owner)})" if a.owner else ""
+        due = f" (due {clean(a.due)})" if a.due else ""
+        lines.append(f"- action item: {clean(a.action)}{owner}{due}")
+    for q in pm.open_questions:
+        lines.append(f"- open question: {clean(q.text)}")
+    return "\n".join(lines[-limit:])
+
+
 def meeting_context(details: MeetingDetails) -> str:
     parts = []
     if details.date:
@@ -53,7 +67,7 @@ class Extractor:
         self.prompts = prompts
         self.window_tokens = window_tokens
 
-    def messages(self, window: Window, details: MeetingDetails) -> list[dict[str, str]]:
+    def messages(self, window: Window, details: MeetingDetails, known: str = "") -> list[dict[str, str]]:
         system = self.prompts.render(
             "extract_system.txt",
             example_transcript=self.prompts.raw("example_transcript.txt").strip(),
@@ -65,16 +79,20 @@ class Extractor:
             first_line=window.segments[0].id,
             last_line=window.segments[-1].id,
             transcript=transcript_lines(window.segments),
+            known=known or "(none yet)",
         )
         return [{"role": "system", "content": system}, {"role": "user", "content": user}]
 
-    def extract_window(self, window: Window, details: MeetingDetails) -> tuple[Postmortem, WindowStatus]:
-        """One window → proposals. An LLM failure becomes a failed WindowStatus, never an exception."""
+    def extract_window(
+        self, window: Window, details: MeetingDetails, known: str = ""
+    ) -> tuple[Postmortem, WindowStatus]:
+        """One window → proposals. An LLM failure becomes a failed WindowStatus, never an exception.
+        `known` lists items already proposed (live mode), so the model completes them instead of
+        restating them."""
         calls_before = self.client.usage.calls
         try:
-            wire = self.client.complete(
-                self.messages(window, details), WireExtraction, name="postmortem_window"
-            )
+            messages = self.messages(window, details, known)
+            wire = self.client.complete(messages, WireExtraction, name="postmortem_window")
         except LLMError as exc:
             log.warning("window %d failed: %s", window.index, exc.message)
             status = WindowStatus(

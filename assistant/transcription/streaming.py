@@ -33,7 +33,9 @@ class StreamUpdate:
 
     Replaces the previous update's tentative text; never append it."""
     lag_s: float
-    """Audio received − the point up to which the transcript is final (see `StreamingTranscriber`)."""
+    """Audio received − the point up to which the transcript is final (see `StreamingTranscriber`).
+
+    Counted on the audio this call had; in real time `compute_s` more has arrived by its return."""
     audio_end_s: float
     committed_end_s: float
     """End of the last committed word (0 before the first)."""

@@ -105,7 +105,9 @@ class WhisperTranscriber:
             "condition_on_previous_text": False,
         }
         if words:
-            kwargs["hotwords"] = ", ".join(words)
+            # Names and jargon go in the initial prompt only. faster-whisper's `hotwords` on top of it
+            # (with word timestamps) made tiny.en loop ("David, David, …") on 1 of 4 fixture meetings;
+            # the prompt alone measured WER 0.09-0.11 on them, no worse than no hints at all.
             kwargs["initial_prompt"] = "Incident postmortem meeting with " + ", ".join(words) + "."
         return kwargs
 
@@ -120,14 +122,14 @@ class WhisperTranscriber:
     ) -> list[Word]:
         """Timed words of one streaming buffer; times are `offset` + seconds into the buffer.
 
-        `prompt` (committed text that preceded the buffer) replaces the hotword sentence as the
-        initial prompt; hotwords are still passed. VAD is always on here: a live buffer is often
+        `prompt` (committed text that preceded the buffer) follows the names sentence in the
+        initial prompt, so names stay hinted all meeting long. VAD is always on here: a live buffer is often
         all silence, and without VAD tiny models fill it with "Thank you." and the like.
         """
         kwargs = self.transcribe_kwargs(hotwords)
         kwargs["vad_filter"] = True
         if prompt:
-            kwargs["initial_prompt"] = prompt
+            kwargs["initial_prompt"] = " ".join(p for p in (kwargs.get("initial_prompt"), prompt) if p)
         if beam_size is not None:
             kwargs["beam_size"] = beam_size
         segments, _ = self.model.transcribe(audio, **kwargs)

@@ -1,0 +1,137 @@
+"""The owner-thread side of live mode: applies worker events to the session and schedules extraction.
+
+Shared by the headless recorder and the TUI, so both behave the same. Everything here runs on one
+thread; workers never touch the session.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from assistant.domain.postmortem import Item
+from assistant.extraction.extractor import known_items
+from assistant.live.events import (
+    AsrStatus,
+    AudioStatus,
+    LiveEvent,
+    ProposalsExtracted,
+    SegmentsCommitted,
+    StreamEnded,
+    TentativeChanged,
+    WorkerFailed,
+)
+from assistant.live.jsonlines import fingerprint, item_record, segment_record
+from assistant.live.scheduler import ExtractionScheduler
+from assistant.live.workers import ExtractionJob, LlmWorker
+from assistant.session import Session
+
+Output = Callable[[dict[str, Any]], None]
+
+
+@dataclass
+class LiveState:
+    """What a UI shows besides the transcript and proposals."""
+
+    tentative: str = ""
+    lag_s: float = 0.0
+    behind: bool = False
+    audio_end_s: float = 0.0
+    level_dbfs: float = -100.0
+    dropped_s: float = 0.0
+    recorded_s: float = 0.0
+    stream_ended: bool = False
+    errors: list[str] = field(default_factory=list)
+    latencies: list[float] = field(default_factory=list)
+    lags: list[float] = field(default_factory=list)
+
+
+class LiveController:
+    def __init__(
+        self,
+        session: Session,
+        scheduler: ExtractionScheduler,
+        llm: LlmWorker | None,
+        output: Output,
+        *,
+        stream_started_at: float,
+        time_offset: float = 0.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.session = session
+        self.scheduler = scheduler
+        self.llm = llm
+        self.output = output
+        self.clock = clock
+        self.stream_started_at = stream_started_at
+        """Monotonic time of stream time 0; with `time_offset`, maps audio time to wall time."""
+        self.time_offset = time_offset
+        self.state = LiveState()
+        self._seen: dict[str, str] = {i.id: fingerprint(i) for i in session.postmortem.all_items()}
+
+    # --- events ----------------------------------------------------------------------------------
+
+    def handle(self, event: LiveEvent) -> None:
+        match event:
+            case SegmentsCommitted(segments=segments):
+                self.session.add_segments(segments)  # persisted before anything else sees them
+                self.scheduler.add(segments, self.clock())
+                for seg in segments:
+                    self.output(segment_record(seg))
+            case TentativeChanged(text=text):
+                self.state.tentative = text
+            case AsrStatus():
+                self.state.lag_s, self.state.behind = event.lag_s, event.behind
+                self.state.audio_end_s = event.audio_end_s
+                self.state.lags.append(event.lag_s)
+            case AudioStatus():
+                if event.dropped_s > self.state.dropped_s:
+                    self.output({"type": "warning", "message": f"{event.dropped_s:.1f} s of audio dropped"})
+                self.state.level_dbfs, self.state.dropped_s = event.level_dbfs, event.dropped_s
+                self.state.recorded_s = event.recorded_s
+            case ProposalsExtracted():
+                self._on_proposals(event)
+            case WorkerFailed(worker=worker, message=message, fatal=fatal):
+                self.state.errors.append(f"{worker}: {message}")
+                self.output({"type": "error", "worker": worker, "message": message, "fatal": fatal})
+            case StreamEnded():
+                self.state.stream_ended = True
+
+    def _on_proposals(self, event: ProposalsExtracted) -> None:
+        self.scheduler.done(event.status.ok, self.clock())
+        if not event.status.ok:
+            self.output({"type": "error", "worker": "llm", "fatal": False,
+                         "message": f"extraction failed, will retry: {event.status.error}"})  # fmt: skip
+            return
+        self.session.merge_proposals(event.draft)
+        now = self.clock()
+        pm = self.session.postmortem
+        for item in pm.all_items():
+            fp = fingerprint(item)
+            if self._seen.get(item.id) == fp:
+                continue
+            self._seen[item.id] = fp
+            self.output(item_record(pm, item, self._latency(item, now)))
+
+    def _latency(self, item: Item, now: float) -> float | None:
+        """Seconds from the end of the evidence utterance (in wall time) to now."""
+        if item.evidence.end is None:
+            return None
+        said_at = self.stream_started_at + (item.evidence.end - self.time_offset)
+        latency = now - said_at
+        self.state.latencies.append(latency)
+        return latency
+
+    # --- scheduling ------------------------------------------------------------------------------
+
+    def tick(self) -> None:
+        """Call often (e.g. every 100 ms): submits a due window to an idle LLM worker."""
+        now = self.clock()
+        if self.llm is None or not self.scheduler.due(now):
+            return
+        segments = self.scheduler.take()
+        job = ExtractionJob(segments, self.session.details, known_items(self.session.postmortem), now)
+        if not self.llm.submit(job):
+            self.scheduler.done(False, now)

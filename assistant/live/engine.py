@@ -1,0 +1,59 @@
+"""Assemble the live threads around one session: recording, streaming ASR, extraction."""
+
+from __future__ import annotations
+
+import queue
+import time
+
+from assistant.audio.decode import Audio
+from assistant.audio.recorder import WavRecorder, recover_wav
+from assistant.audio.source import AudioSource
+from assistant.extraction.extractor import Extractor
+from assistant.live.workers import AsrWorker, AudioPump, Emit, LlmWorker
+from assistant.session import Session
+from assistant.transcription.streaming import StreamingTranscriber
+from assistant.transcription.whisper import WhisperTranscriber
+
+
+class LiveEngine:
+    def __init__(
+        self,
+        session: Session,
+        source: AudioSource,
+        transcriber: WhisperTranscriber,
+        extractor: Extractor | None,
+        emit: Emit,
+    ) -> None:
+        self.session = session
+        self.source = source
+        # A resumed session appends to its recording; stream time 0 is where it had stopped.
+        self.time_offset = recover_wav(session.audio_path) if session.audio_path.exists() else 0.0
+        self.recorder = WavRecorder(session.audio_path, resume=self.time_offset > 0)
+        hotwords = [*session.details.attendees]
+        stream = StreamingTranscriber(transcriber, hotwords=hotwords, first_id=session.next_segment_id)
+        self._asr_queue: queue.Queue[Audio | None] = queue.Queue()
+        self.pump = AudioPump(source, self.recorder, self._asr_queue, emit)
+        self.asr = AsrWorker(stream, self._asr_queue, emit, time_offset=self.time_offset)
+        self.llm = LlmWorker(extractor, emit) if extractor is not None else None
+        self.stream_started_at = 0.0
+
+    def start(self) -> None:
+        # The model is loaded by now (the caller built the transcriber): no audio piles up during a load.
+        self.source.start()
+        self.stream_started_at = time.monotonic()
+        self.pump.start()
+        self.asr.start()
+        if self.llm is not None:
+            self.llm.start()
+
+    def stop_capture(self) -> None:
+        """Stop listening; queued audio is still recorded and transcribed, then the stream ends."""
+        self.pump.stop()
+
+    def shutdown(self, timeout: float = 10.0) -> None:
+        self.pump.stop()
+        self.pump.join(timeout)
+        self.asr.join(timeout)
+        if self.llm is not None:
+            self.llm.stop()
+        self.recorder.close()

@@ -1,0 +1,182 @@
+"""The live engine's threads. Each only reads its input, does its one job and posts events.
+
+- AudioPump: source → durable recording (first, so nothing depends on ASR) → ASR queue.
+- AsrWorker: streaming transcription; adapts its step when it falls behind.
+- LlmWorker: one extraction in flight; a slow or failing LLM never blocks the other two.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from assistant.audio.decode import Audio
+from assistant.audio.recorder import WavRecorder
+from assistant.audio.source import AudioSource
+from assistant.domain.postmortem import MeetingDetails
+from assistant.domain.transcript import Segment, Word
+from assistant.errors import AssistantError
+from assistant.extraction.extractor import Extractor
+from assistant.extraction.windows import Window
+from assistant.live.events import (
+    AsrStatus,
+    AudioStatus,
+    LiveEvent,
+    ProposalsExtracted,
+    SegmentsCommitted,
+    StreamEnded,
+    TentativeChanged,
+    WorkerFailed,
+)
+from assistant.transcription.streaming import StreamingTranscriber, StreamUpdate
+
+log = logging.getLogger(__name__)
+Emit = Callable[[LiveEvent], None]
+_END = None
+
+
+class AudioPump(threading.Thread):
+    def __init__(
+        self, source: AudioSource, recorder: WavRecorder, out: queue.Queue[Audio | None], emit: Emit
+    ) -> None:
+        super().__init__(name="audio-pump", daemon=True)
+        self.source, self.recorder, self.out, self.emit = source, recorder, out, emit
+
+    def run(self) -> None:
+        last_status = 0.0
+        recording = True
+        try:
+            # A stopped source stays readable until drained, then reports finished.
+            while not self.source.finished:
+                block = self.source.read(timeout=0.1)
+                if block is not None:
+                    if recording:
+                        try:
+                            self.recorder.write(block)
+                        except AssistantError as exc:
+                            # Disk full / read-only: stop writing, keep what is saved, keep transcribing.
+                            recording = False
+                            self.emit(WorkerFailed("recorder", exc.message, fatal=True))
+                    self.out.put(block)
+                now = time.monotonic()
+                if now - last_status >= 0.25:
+                    last_status = now
+                    self.emit(AudioStatus(self.source.level, self.source.dropped_seconds, self.recorder.duration))
+        except Exception as exc:  # a capture failure must still end the stream cleanly
+            log.exception("audio pump failed")
+            self.emit(WorkerFailed("audio", f"audio capture failed: {exc}", fatal=True))
+        finally:
+            self.out.put(_END)
+
+    def stop(self) -> None:
+        self.source.stop()
+
+
+class AsrWorker(threading.Thread):
+    def __init__(
+        self, stream: StreamingTranscriber, inbox: queue.Queue[Audio | None], emit: Emit, time_offset: float = 0.0
+    ) -> None:
+        super().__init__(name="asr", daemon=True)
+        self.stream, self.inbox, self.emit = stream, inbox, emit
+        self.time_offset = time_offset
+        """Resumed sessions: stream time 0 is this far into the recording."""
+
+    def run(self) -> None:
+        try:
+            while True:
+                blocks, ended = self._drain()
+                for block in blocks:
+                    self.stream.insert_audio(block)
+                if ended:
+                    self._publish(self.stream.finish())
+                    break
+                if self.stream.ready:
+                    self._publish(self.stream.process())
+        except Exception as exc:
+            log.exception("ASR failed")
+            self.emit(WorkerFailed("asr", f"transcription failed: {exc}", fatal=True))
+        finally:
+            self.emit(StreamEnded(audio_end_s=self.stream.audio_end_s + self.time_offset))
+
+    def _drain(self) -> tuple[list[Audio], bool]:
+        """Wait briefly for audio, then take everything queued: when behind, one long pass beats
+        many short ones. Returns (blocks, end of stream)."""
+        blocks: list[Audio] = []
+        try:
+            item = self.inbox.get(timeout=0.1)
+        except queue.Empty:
+            return blocks, False
+        while True:
+            if item is _END:
+                return blocks, True
+            blocks.append(item)
+            try:
+                item = self.inbox.get_nowait()
+            except queue.Empty:
+                return blocks, False
+
+    def _shift(self, seg: Segment) -> Segment:
+        if not self.time_offset:
+            return seg
+        off = self.time_offset
+        words = [Word(start=w.start + off, end=w.end + off, text=w.text, probability=w.probability) for w in seg.words]
+        return seg.model_copy(update={"start": seg.start + off, "end": seg.end + off, "words": words})
+
+    def _publish(self, update: StreamUpdate) -> None:
+        if update.committed:
+            self.emit(SegmentsCommitted([self._shift(s) for s in update.committed], time.monotonic()))
+        self.emit(TentativeChanged(update.tentative))
+        self.emit(
+            AsrStatus(update.lag_s, update.audio_end_s + self.time_offset, update.step_s, update.behind,
+                      update.compute_s)
+        )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ExtractionJob:
+    segments: list[Segment]
+    details: MeetingDetails
+    known: str
+    requested_at: float
+
+
+class LlmWorker(threading.Thread):
+    """Runs one extraction at a time. `submit` never blocks: a busy worker refuses the job and the
+    scheduler keeps the lines pending."""
+
+    def __init__(self, extractor: Extractor, emit: Emit) -> None:
+        super().__init__(name="llm", daemon=True)
+        self.extractor, self.emit = extractor, emit
+        self._jobs: queue.Queue[ExtractionJob | None] = queue.Queue(maxsize=1)
+        self._index = 0
+
+    def submit(self, job: ExtractionJob) -> bool:
+        try:
+            self._jobs.put_nowait(job)
+        except queue.Full:
+            return False
+        return True
+
+    def stop(self) -> None:
+        # A full slot means a job is queued; the worker ends after it (daemon thread either way).
+        with contextlib.suppress(queue.Full):
+            self._jobs.put_nowait(None)
+
+    def run(self) -> None:
+        while (job := self._jobs.get()) is not None:
+            window = Window(self._index, tuple(job.segments), 0)
+            self._index += 1
+            try:
+                draft, status = self.extractor.extract_window(window, job.details, known=job.known)
+            except Exception as exc:  # extract_window turns LLM errors into a status; this is a bug guard
+                log.exception("extraction crashed")
+                self.emit(WorkerFailed("llm", f"extraction failed: {exc}"))
+                continue
+            self.emit(
+                ProposalsExtracted(draft, status, [s.id for s in job.segments], job.requested_at, time.monotonic())
+            )
