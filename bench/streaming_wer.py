@@ -96,9 +96,7 @@ def stream_realtime(streamer: StreamingTranscriber, audio: Audio, block_s: float
     return " ".join(texts), result
 
 
-def run_clip(
-    entry: dict[str, str], transcriber: WhisperTranscriber, beam: int | None, block_s: float
-) -> ClipResult:
+def run_clip(entry: dict[str, str], transcriber: WhisperTranscriber, beam: int | None, block_s: float) -> ClipResult:
     audio = decode_file(DATA / entry["audio"])
     reference = normalise(entry["reference_text"])
     started = time.perf_counter()
@@ -121,9 +119,7 @@ def pct(values: list[float], q: float) -> float:
 COLUMNS = f"{'clip':36} {'words':>5} {'offline':>7} {'stream':>7} {'lag p50':>7} {'p95':>5} {'RTF':>5} behind"
 
 
-def row(
-    name: str, words: int, offline: float, stream: float, lags: list[float], rtf: float, behind: str
-) -> str:
+def row(name: str, words: int, offline: float, stream: float, lags: list[float], rtf: float, behind: str) -> str:
     lag = f"{pct(lags, 50):7.2f} {pct(lags, 95):5.2f}"
     return f"{name:36} {words:5d} {offline:7.3f} {stream:7.3f} {lag} {rtf:5.2f} {behind}"
 

@@ -39,3 +39,6 @@ def transcriber(settings: Settings):  # type: ignore[no-untyped-def]
     from assistant.transcription.whisper import WhisperTranscriber
 
     return WhisperTranscriber(settings.asr)
+
+
+from tests.support.virtual_mic import virtual_mic  # noqa: E402, F401  (session fixture for capture tests)

@@ -14,9 +14,10 @@ from assistant.checks.dates import normalize_due
 from assistant.checks.evidence import TranscriptIndex
 from assistant.checks.owners import check_owner
 from assistant.checks.rootcause import blaming_flags, check_root_cause
+from assistant.checks.support import supported
 from assistant.checks.text import is_speaker_label
-from assistant.domain.postmortem import ActionItem, Flag, Postmortem
-from assistant.domain.transcript import Transcript
+from assistant.domain.postmortem import ActionItem, Flag, Item, Postmortem
+from assistant.domain.transcript import Segment, Transcript
 
 
 def apply_checks(
@@ -34,12 +35,13 @@ def apply_checks(
     speakers = _speaker_names(transcript, speakers_by_segment or {})
     attendees = list(pm.details.attendees) or _distinct(speakers.values())
     transcript_text = transcript.text  # a property that joins every segment: build it once
+    by_id = transcript.by_id()
 
     for item in pm.all_items():
         if not item.evidence.verified:
             item.evidence = index.locate(item.evidence.quote, item.evidence.segment_ids)
         flags: list[Flag] = []
-        if not item.evidence.verified:
+        if not item.evidence.verified or (item is not pm.summary and not _supported(item, by_id)):
             flags.append(Flag.UNVERIFIED_EVIDENCE)
         if isinstance(item, ActionItem):
             flags += _action_flags(item, pm, attendees, speakers, transcript_text)
@@ -47,6 +49,12 @@ def apply_checks(
         item.flags = _unique(flags)
 
     pm.root_cause.flags = _unique(check_root_cause(pm.root_cause, attendees))
+
+
+def _supported(item: Item, by_id: Mapping[int, Segment]) -> bool:
+    """The cited lines share enough words with the item (the summary cites a whole window: skipped)."""
+    cited = " ".join(by_id[i].text for i in item.evidence.segment_ids if i in by_id)
+    return supported(item.main_text(), f"{cited} {item.evidence.quote}")
 
 
 def _action_flags(

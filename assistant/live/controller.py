@@ -86,6 +86,8 @@ class LiveController:
                 self.state.lag_s, self.state.behind = event.lag_s, event.behind
                 self.state.audio_end_s = event.audio_end_s
                 self.state.lags.append(event.lag_s)
+                self.output({"type": "lag", "lag_s": round(event.lag_s, 2), "audio_end_s": round(event.audio_end_s, 2),
+                             "behind": event.behind, "step_s": round(event.step_s, 2)})  # fmt: skip
             case AudioStatus():
                 if event.dropped_s > self.state.dropped_s:
                     self.output({"type": "warning", "message": f"{event.dropped_s:.1f} s of audio dropped"})

@@ -38,9 +38,11 @@ def open_source(device: str | None, from_file: Path | None) -> AudioSource:
         from assistant.audio.filesource import FileSource
 
         return FileSource(from_file, realtime=True)
-    from assistant.audio.capture import Capture
+    from assistant.audio.capture import Capture, list_devices, resolve_device
 
     spec: int | str | None = int(device) if device is not None and device.isdigit() else device
+    # Resolve now: no PortAudio / no such device is reported before a session folder is created.
+    resolve_device(list_devices(), spec)
     return Capture(spec)
 
 
