@@ -32,23 +32,17 @@ def _names(value: str) -> list[str]:
 
 def _add_model_options(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("speech recognition")
-    g.add_argument(
-        "--asr-model", help="bundled:tiny.en (default, offline), a faster-whisper name or a folder"
-    )
+    g.add_argument("--asr-model", help="bundled:tiny.en (default, offline), a faster-whisper name or a folder")
     g.add_argument("--asr-device", choices=["auto", "cpu", "cuda"])
     g.add_argument("--vocabulary", type=_names, help="comma-separated service names and jargon (hotwords)")
-    g.add_argument(
-        "--config", type=Path, help="TOML config file (default ~/.config/postmortem-assistant/config.toml)"
-    )
+    g.add_argument("--config", type=Path, help="TOML config file (default ~/.config/postmortem-assistant/config.toml)")
 
 
 def _add_llm_options(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("LLM (default: the embedded local model; nothing leaves the machine)")
     g.add_argument("--llm-url", help="OpenAI-compatible base URL (or OPENAI_BASE_URL)")
     g.add_argument("--llm-model", help="model name on that server")
-    g.add_argument(
-        "--llm-api-key", help="API key (prefer OPENAI_API_KEY: command lines are visible to other users)"
-    )
+    g.add_argument("--llm-api-key", help="API key (prefer OPENAI_API_KEY: command lines are visible to other users)")
     g.add_argument("--structured-output", choices=["auto", "json_schema", "json_object"])
     g.add_argument("--window-tokens", type=int, help="transcript tokens per extraction window")
 
@@ -64,9 +58,7 @@ def _add_meeting_options(p: argparse.ArgumentParser) -> None:
 
 
 def _add_storage_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--sessions-dir", type=Path, help="folder of sessions (default: settings storage.sessions_dir)"
-    )
+    p.add_argument("--sessions-dir", type=Path, help="folder of sessions (default: settings storage.sessions_dir)")
     p.add_argument("--config", type=Path, help="TOML config file (as for `process`)")
 
 
@@ -140,9 +132,7 @@ def cmd_transcribe(args: argparse.Namespace) -> int:
     from assistant.transcription.file import transcribe_file
 
     settings = _settings(args)
-    transcript = transcribe_file(
-        args.recording, settings, list(args.attendees), ProgressBar("transcribing").time
-    )
+    transcript = transcribe_file(args.recording, settings, list(args.attendees), ProgressBar("transcribing").time)
     text = render_transcript(transcript, args.format)
     if args.output:
         from assistant.export.atomic import atomic_write_text

@@ -26,9 +26,7 @@ def open_llm(settings: Settings, stack: ExitStack) -> LLMClient:
             temperature=llm.temperature,
         )
     if not llm.model:
-        raise ConfigError(
-            "an LLM base URL is set but no model name: pass --llm-model (or llm.model in config)"
-        )
+        raise ConfigError("an LLM base URL is set but no model name: pass --llm-model (or llm.model in config)")
     assert llm.base_url is not None
     return LLMClient(
         base_url=llm.base_url,

@@ -294,9 +294,7 @@ def test_disk_full_gives_recording_error_and_a_readable_file(tmp_path: Path) -> 
     )  # fmt: skip
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout)
-    assert out["error"] is not None and out["error"].startswith(
-        f"cannot write the recording {folder}/full.wav"
-    )
+    assert out["error"] is not None and out["error"].startswith(f"cannot write the recording {folder}/full.wav")
     assert "disk full" in out["error"] and "\n" not in out["error"]
     assert out["again"] == out["error"]  # sticky: a later write does not pretend all is well
     # 64 KiB hold ~2 s; everything write() accepted is in the file, under a correct header.

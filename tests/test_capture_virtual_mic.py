@@ -105,9 +105,7 @@ def test_capture_records_what_is_played(virtual_mic: VirtualMic, tmp_path: Path)
     # Play → consumer latency: when the block holding the first played sample reached the recorder,
     # after paplay was launched. Includes paplay start-up; measured ~0.07-0.15 s on a 2-core box.
     latency = done["block_times"][lag // 1600] - t_play
-    print(
-        f"virtual mic: r={r:.4f}, onset at {lag / 16000:.3f} s, play→capture latency {latency * 1000:.0f} ms"
-    )
+    print(f"virtual mic: r={r:.4f}, onset at {lag / 16000:.3f} s, play→capture latency {latency * 1000:.0f} ms")
     assert 0 < latency < 1.5
 
 
@@ -129,9 +127,7 @@ def test_kill_9_while_recording_the_mic_then_resume(virtual_mic: VirtualMic, tmp
     written = [e["frames"] for e in read_events(events) if e["event"] == "block"][-1]
 
     duration = recover_wav(out)
-    print(
-        f"mic kill -9: {elapsed:.2f} s elapsed, {duration:.2f} s recovered, lost {elapsed - duration:.2f} s"
-    )
+    print(f"mic kill -9: {elapsed:.2f} s elapsed, {duration:.2f} s recovered, lost {elapsed - duration:.2f} s")
     assert duration >= elapsed - 1.0
     assert round(duration * 16000) >= written  # nothing acknowledged as written was lost
     before = read_wav(out)

@@ -39,9 +39,7 @@ LINES = [
 def _transcript(with_speakers: bool = True) -> Transcript:
     return Transcript(
         segments=[
-            Segment(
-                id=i, start=i * 6.0, end=i * 6.0 + 5.0, text=text, speaker=speaker if with_speakers else None
-            )
+            Segment(id=i, start=i * 6.0, end=i * 6.0 + 5.0, text=text, speaker=speaker if with_speakers else None)
             for i, (speaker, text) in enumerate(LINES)
         ]
     )
@@ -66,9 +64,7 @@ def _postmortem() -> Postmortem:
             due="Thursday",
             evidence=_ev("Karen will add the retry cap to the template by Thursday", 5),
         ),
-        ActionItem(
-            id="a2", action="Write the runbook entry", evidence=_ev("I'll also write the runbook entry", 6)
-        ),
+        ActionItem(id="a2", action="Write the runbook entry", evidence=_ev("I'll also write the runbook entry", 6)),
         ActionItem(
             id="a3",
             action="Review the other workers",
@@ -77,9 +73,7 @@ def _postmortem() -> Postmortem:
             evidence=_ev("Someone should review the other workers at some point", 7),
         ),
     ]
-    pm.what_didnt.append(
-        TextItem(id="w1", text="It was David's fault", evidence=_ev("it was David's fault", 8))
-    )
+    pm.what_didnt.append(TextItem(id="w1", text="It was David's fault", evidence=_ev("it was David's fault", 8)))
     pm.open_questions.append(
         TextItem(id="q1", text="Were payouts sent twice?", evidence=_ev("Were any payouts sent twice?", 3))
     )
@@ -145,9 +139,7 @@ def test_running_twice_changes_nothing_without_attendees(with_speakers: bool) ->
     ],
 )
 @pytest.mark.parametrize("with_speakers", [True, False])
-def test_cleared_or_replaced_owners_are_stable(
-    owner: str, quote: str, segment: int, with_speakers: bool
-) -> None:
+def test_cleared_or_replaced_owners_are_stable(owner: str, quote: str, segment: int, with_speakers: bool) -> None:
     pm = _postmortem()
     pm.action_items[0].owner = owner
     pm.action_items[0].evidence = _ev(quote, segment)

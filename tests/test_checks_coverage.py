@@ -29,9 +29,7 @@ def _fill(key: str, pm: Postmortem, status: ReviewStatus = ReviewStatus.PROPOSED
         "summary": lambda: setattr(pm, "summary", _text(status)),
         "impact": lambda: setattr(pm.impact, "tickets", ImpactFact(id="i", value="142", status=status)),
         "timeline": lambda: pm.timeline.append(TimelineEvent(id="e", event="deploy", status=status)),
-        "root_causes": lambda: pm.root_cause.whys.append(
-            WhyStep(id="w", question="q", answer="a", status=status)
-        ),
+        "root_causes": lambda: pm.root_cause.whys.append(WhyStep(id="w", question="q", answer="a", status=status)),
         "what_worked": lambda: pm.what_worked.append(_text(status)),
         "what_didnt": lambda: pm.what_didnt.append(_text(status)),
         "action_items": lambda: pm.action_items.append(ActionItem(id="a", action="x", status=status)),
@@ -83,9 +81,7 @@ def test_one_live_item_covers_exactly_its_section(key: str, status: ReviewStatus
     ("date", "attendees", "covered"),
     [(None, [], False), (dt.date(2026, 3, 4), [], True), (None, ["Ana"], True)],
 )
-def test_meeting_details_need_a_date_or_attendees(
-    date: dt.date | None, attendees: list[str], covered: bool
-) -> None:
+def test_meeting_details_need_a_date_or_attendees(date: dt.date | None, attendees: list[str], covered: bool) -> None:
     pm = Postmortem()
     pm.details.date = date
     pm.details.attendees = attendees

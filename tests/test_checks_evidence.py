@@ -17,10 +17,7 @@ from assistant.domain.transcript import Segment, Word
 
 def _timed(seg_id: int, start: float, text: str) -> Segment:
     """A segment with word timestamps, 0.5 s per word."""
-    words = [
-        Word(start=start + 0.5 * i, end=start + 0.5 * i + 0.4, text=f" {w}")
-        for i, w in enumerate(text.split())
-    ]
+    words = [Word(start=start + 0.5 * i, end=start + 0.5 * i + 0.4, text=f" {w}") for i, w in enumerate(text.split())]
     return Segment(id=seg_id, start=start, end=words[-1].end, text=text, words=words)
 
 
@@ -120,8 +117,7 @@ _VOCAB = ["the", "pool", "alert", "deploy", "rollback", "config", "we", "saw", "
 @settings(max_examples=150, deadline=None)
 def test_any_exact_sub_span_is_found(segment_words: list[list[str]], data: st.DataObject) -> None:
     segments = [
-        Segment(id=i, start=float(i), end=i + 0.9, text=" ".join(words))
-        for i, words in enumerate(segment_words)
+        Segment(id=i, start=float(i), end=i + 0.9, text=" ".join(words)) for i, words in enumerate(segment_words)
     ]
     flat = [w for words in segment_words for w in words]
     start = data.draw(st.integers(0, len(flat) - 1))
@@ -143,8 +139,7 @@ def test_two_hour_transcript_is_fast() -> None:
     rng = random.Random(7)
     vocab = [f"w{i}" for i in range(1500)] + ["the", "a", "to", "and", "we", "it"] * 50
     segments = [
-        Segment(id=i, start=i * 5.0, end=i * 5.0 + 4.5, text=" ".join(rng.choices(vocab, k=14)))
-        for i in range(1430)
+        Segment(id=i, start=i * 5.0, end=i * 5.0 + 4.5, text=" ".join(rng.choices(vocab, k=14))) for i in range(1430)
     ]
     flat = [w for s in segments for w in s.text.split()]
     index = TranscriptIndex(segments)

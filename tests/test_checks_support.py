@@ -11,7 +11,11 @@ from assistant.checks.support import supported
     ("item", "evidence", "expected"),
     [
         ("Notify the team about the expired certificate", "Tom, the timeline please.", False),
-        ("Add an expiry alert for every public certificate", "Tom will add an expiry alert for every certificate", True),
+        (
+            "Add an expiry alert for every public certificate",
+            "Tom will add an expiry alert for every certificate",
+            True,
+        ),
         ("Roll back to version 2.30", "We decided to roll back at 17:24.", True),
         ("Renewal job failing silently", "the renewal job had been failing for three weeks", True),
         ("Freeze deploys", "anything", True),  # too short to judge

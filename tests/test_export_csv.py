@@ -57,9 +57,7 @@ def test_empty_postmortem_has_just_the_header() -> None:
 
 def test_hostile_text_round_trips_unchanged() -> None:
     pm = Postmortem(
-        action_items=[
-            ActionItem(id="a", owner=NASTY, action=NASTY, due=NASTY, evidence=Evidence(quote=NASTY))
-        ]
+        action_items=[ActionItem(id="a", owner=NASTY, action=NASTY, due=NASTY, evidence=Evidence(quote=NASTY))]
     )
     row = parse(render_action_items_csv(pm))[1]
     assert len(row) == len(CSV_COLUMNS)
@@ -70,9 +68,7 @@ def test_hostile_text_round_trips_unchanged() -> None:
 @given(st.lists(st.text(alphabet=st.characters(codec="utf-8")), min_size=1, max_size=3))
 def test_any_text_round_trips(texts: list[str]) -> None:
     pm = Postmortem(
-        action_items=[
-            ActionItem(id=str(i), owner=t, action=t, evidence=Evidence(quote=t)) for i, t in enumerate(texts)
-        ]
+        action_items=[ActionItem(id=str(i), owner=t, action=t, evidence=Evidence(quote=t)) for i, t in enumerate(texts)]
     )
     rows = parse(render_action_items_csv(pm))[1:]
     assert [(r[0], r[1], r[9]) for r in rows] == [(t, t, t) for t in texts]

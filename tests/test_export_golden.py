@@ -83,9 +83,7 @@ def rich_postmortem() -> Postmortem:
             sla=ImpactFact(id="imp-s", status=ACCEPTED, evidence=ev(162.0), value="Breached (99.9% monthly)"),
         ),
         timeline=[
-            TimelineEvent(
-                id="t1", status=ACCEPTED, evidence=ev(200.0), time="14:32", event="v2.31.0 deployed"
-            ),
+            TimelineEvent(id="t1", status=ACCEPTED, evidence=ev(200.0), time="14:32", event="v2.31.0 deployed"),
             TimelineEvent(
                 id="t2",
                 status=ACCEPTED,
@@ -94,9 +92,7 @@ def rich_postmortem() -> Postmortem:
                 event="Alert fires but goes to the wrong pager channel",
             ),
             TimelineEvent(id="t3", status=REJECTED, evidence=ev(230.0), time="14:40", event="Coffee break"),
-            TimelineEvent(
-                id="t4", evidence=ev(248.0), time="around 3 pm", event="Connection exhaustion found"
-            ),
+            TimelineEvent(id="t4", evidence=ev(248.0), time="around 3 pm", event="Connection exhaustion found"),
             TimelineEvent(id="t5", event="Rollback complete"),
         ],
         root_cause=RootCause(
@@ -138,9 +134,7 @@ def rich_postmortem() -> Postmortem:
             flags=[Flag.ROOT_CAUSE_HUMAN_ERROR],
         ),
         what_worked=[
-            TextItem(
-                id="ww1", status=ACCEPTED, evidence=ev(3620.0), text="The rollback was fast once decided."
-            ),
+            TextItem(id="ww1", status=ACCEPTED, evidence=ev(3620.0), text="The rollback was fast once decided."),
         ],
         what_didnt=[
             TextItem(
@@ -213,9 +207,7 @@ def rich_postmortem() -> Postmortem:
         ],
         windows=[
             WindowStatus(index=0, start=0.0, end=600.0, ok=True),
-            WindowStatus(
-                index=1, start=600.0, end=1200.0, ok=False, error="LLM timed out after 120 s", attempts=3
-            ),
+            WindowStatus(index=1, start=600.0, end=1200.0, ok=False, error="LLM timed out after 120 s", attempts=3),
             WindowStatus(index=2, start=1200.0, end=3600.0, ok=True),
             WindowStatus(index=3, start=3600.0, end=3905.5, ok=False),
         ],
@@ -239,9 +231,7 @@ def test_markdown_golden_rich() -> None:
 
 
 def test_markdown_golden_rich_with_rejected() -> None:
-    assert_golden(
-        "rich_with_rejected.postmortem.md", render_markdown(rich_postmortem(), include_rejected=True)
-    )
+    assert_golden("rich_with_rejected.postmortem.md", render_markdown(rich_postmortem(), include_rejected=True))
 
 
 def test_markdown_golden_empty() -> None:

@@ -79,9 +79,7 @@ def rendered_text(tok: Token, *, allow_emphasis: bool = False) -> str:
 
 def action_table(md: str) -> list[list[Token]]:
     tables = [
-        t
-        for t in cells_of_tables(md)
-        if [rendered_text(c) for c in t[0]] == ["Owner", "Action", "Due", "Status"]
+        t for t in cells_of_tables(md) if [rendered_text(c) for c in t[0]] == ["Owner", "Action", "Due", "Status"]
     ]
     assert len(tables) == 1
     return tables[0]
@@ -149,9 +147,7 @@ def test_legend_explains_every_flag_in_one_line() -> None:
 )
 def test_item_timestamp_is_meeting_clock(start: float, stamp: str) -> None:
     pm = Postmortem(
-        decisions=[
-            TextItem(id="d", status=ReviewStatus.ACCEPTED, evidence=Evidence(start=start), text="Roll back")
-        ]
+        decisions=[TextItem(id="d", status=ReviewStatus.ACCEPTED, evidence=Evidence(start=start), text="Roll back")]
     )
     assert f"- {stamp} Roll back\n" in render_markdown(pm)
 
@@ -194,9 +190,7 @@ def test_action_item_columns_due_and_status() -> None:
                 flags=[Flag.NO_OWNER, Flag.VAGUE_DUE_DATE],
                 evidence=Evidence(start=75.0),
             ),
-            ActionItem(
-                id="b", action="Only date", owner="  ", due_date=dt.date(2026, 3, 9), item_status="done"
-            ),
+            ActionItem(id="b", action="Only date", owner="  ", due_date=dt.date(2026, 3, 9), item_status="done"),
         ]
     )
     md = render_markdown(pm)
@@ -310,9 +304,7 @@ def test_untrusted_text_in_lists_stays_one_plain_list_item(text: str) -> None:
 
 def _tokens_of_section(tokens: list[Token], title: str) -> list[Token]:
     start = next(
-        i
-        for i, t in enumerate(tokens)
-        if t.type == "inline" and t.content == title and tokens[i - 1].tag == "h2"
+        i for i, t in enumerate(tokens) if t.type == "inline" and t.content == title and tokens[i - 1].tag == "h2"
     )
     end = next(i for i in range(start + 2, len(tokens)) if tokens[i].type == "heading_open")
     return tokens[start + 2 : end]

@@ -64,9 +64,8 @@ def test_auto_mode_keeps_standard_format_where_supported(embedded_server: str) -
 
 
 def test_wrong_mode_for_server_is_a_clear_error(embedded_server: str) -> None:
-    with OpenAIProxy(embedded_server, standard_only=True) as proxy:
-        with pytest.raises(LLMError, match="LLM server error"):
-            _client(proxy.base_url, "json_object", transport_retries=0).complete(MESSAGES, Owner)
+    with OpenAIProxy(embedded_server, standard_only=True) as proxy, pytest.raises(LLMError, match="LLM server error"):
+        _client(proxy.base_url, "json_object", transport_retries=0).complete(MESSAGES, Owner)
 
 
 def test_malformed_answer_is_reasked_once_then_succeeds(embedded_server: str) -> None:

@@ -72,9 +72,7 @@ def test_open_missing_session_is_one_line_error(root: Path) -> None:
         Session.open(root, "nope")
 
 
-@pytest.mark.parametrize(
-    "name", ["", "a/b", "../x", "x..y", ".hidden", "tab\there", "new\nline", " padded", "x" * 81]
-)
+@pytest.mark.parametrize("name", ["", "a/b", "../x", "x..y", ".hidden", "tab\there", "new\nline", " padded", "x" * 81])
 def test_invalid_names_are_refused(root: Path, name: str) -> None:
     with pytest.raises(SessionError, match="Invalid session name"):
         Session.create(root, details(), name=name)
@@ -105,9 +103,7 @@ def test_list_sessions_newest_first_with_counts(root: Path) -> None:
         s.set_status("act-cap", ReviewStatus.ACCEPTED)
         s.set_status("dec-cap", ReviewStatus.REJECTED)
         s.mark_state("finalised")
-    newer = Session.create(
-        root, details(incident_id="new", duration_s=123.0), now=NOW + dt.timedelta(hours=1)
-    )
+    newer = Session.create(root, details(incident_id="new", duration_s=123.0), now=NOW + dt.timedelta(hours=1))
 
     infos = list_sessions(root)
     assert [i.name for i in infos] == ["2026-03-04_1030_new", "2026-03-04_0930_old"]
@@ -264,17 +260,13 @@ def test_segment_ids_must_grow(session: Session) -> None:
     with pytest.raises(ValueError, match="not above"):
         session.add_segments([Segment(id=2, start=0, end=1, text="again")])
     with pytest.raises(ValueError, match="not above"):
-        session.add_segments(
-            [Segment(id=7, start=0, end=1, text="a"), Segment(id=7, start=0, end=1, text="b")]
-        )
+        session.add_segments([Segment(id=7, start=0, end=1, text="a"), Segment(id=7, start=0, end=1, text="b")])
     assert session.next_segment_id == 5  # nothing of a refused batch was kept
     session.add_segments([Segment(id=9, start=90, end=91, text="gap is fine")])
     assert session.next_segment_id == 10
 
 
-def test_failed_append_keeps_neither_disk_nor_memory(
-    session: Session, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_failed_append_keeps_neither_disk_nor_memory(session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
     log = session.path / TRANSCRIPT_FILE
     size = log.stat().st_size
 
@@ -401,13 +393,9 @@ def test_merge_runs_checks_and_keeps_review_decisions(session: Session) -> None:
 
 
 def test_retried_window_replaces_its_failure(session: Session) -> None:
-    session.merge_proposals(
-        Postmortem(windows=[WindowStatus(index=1, start=60, end=120, ok=False, error="timeout")])
-    )
+    session.merge_proposals(Postmortem(windows=[WindowStatus(index=1, start=60, end=120, ok=False, error="timeout")]))
     session.merge_proposals(Postmortem(windows=[WindowStatus(index=0, start=0, end=60, ok=True)]))
-    session.merge_proposals(
-        Postmortem(windows=[WindowStatus(index=1, start=60, end=120, ok=True, attempts=2)])
-    )
+    session.merge_proposals(Postmortem(windows=[WindowStatus(index=1, start=60, end=120, ok=True, attempts=2)]))
     assert [(w.index, w.ok) for w in reopen(session).postmortem.windows] == [(0, True), (1, True)]
 
 
@@ -459,9 +447,7 @@ def test_undo_order_and_persistence(session: Session) -> None:
 def test_undo_after_a_merge_keeps_the_new_proposals(session: Session) -> None:
     session.merge_proposals(proposals())
     session.set_status("act-review", ReviewStatus.REJECTED)
-    session.merge_proposals(
-        Postmortem(decisions=[TextItem(id="dec-new", text="Alert on queue depth above 10k")])
-    )
+    session.merge_proposals(Postmortem(decisions=[TextItem(id="dec-new", text="Alert on queue depth above 10k")]))
     assert session.undo() == ["act-review"]
     review = session.postmortem.find("act-review")
     assert review is not None and review.status is ReviewStatus.PROPOSED

@@ -26,9 +26,7 @@ def test_windows_cover_every_segment_in_order_within_budget() -> None:
 
 def test_total_window_input_is_linear_in_meeting_length() -> None:
     def total(n: int) -> int:
-        return sum(
-            estimate_tokens(s.text) for w in make_windows(_segments(n), max_tokens=300) for s in w.segments
-        )
+        return sum(estimate_tokens(s.text) for w in make_windows(_segments(n), max_tokens=300) for s in w.segments)
 
     # Doubling the meeting at most doubles the input (plus a window of slack), never squares it.
     assert total(400) <= 2 * total(200) + 300
@@ -41,9 +39,7 @@ def test_single_oversized_segment_still_gets_a_window() -> None:
     assert len(windows) == 1 and windows[0].segments == (seg,)
 
 
-def _action(
-    id_: str, text: str, owner: str | None = None, due: str | None = None, seg: int = 1
-) -> ActionItem:
+def _action(id_: str, text: str, owner: str | None = None, due: str | None = None, seg: int = 1) -> ActionItem:
     return ActionItem(
         id=id_,
         action=text,
@@ -55,9 +51,7 @@ def _action(
 
 def test_merge_dedupes_rephrased_items_and_fills_missing_fields() -> None:
     base = Postmortem(action_items=[_action("a1", "Add CI validation for the pool config")])
-    new = Postmortem(
-        action_items=[_action("a2", "Add CI validation for pool config", owner="Sarah", due="Friday")]
-    )
+    new = Postmortem(action_items=[_action("a2", "Add CI validation for pool config", owner="Sarah", due="Friday")])
     merge_into(base, new)
     assert len(base.action_items) == 1
     assert base.action_items[0].owner == "Sarah" and base.action_items[0].due == "Friday"
@@ -67,9 +61,7 @@ def test_merge_never_changes_a_reviewed_or_edited_item() -> None:
     accepted = _action("a1", "Fix the alert routing")
     accepted.status = ReviewStatus.ACCEPTED
     base = Postmortem(action_items=[accepted])
-    merge_into(
-        base, Postmortem(action_items=[_action("a2", "Fix the alert routing", owner="Tom", due="Monday")])
-    )
+    merge_into(base, Postmortem(action_items=[_action("a2", "Fix the alert routing", owner="Tom", due="Monday")]))
     assert base.action_items[0].owner is None and base.action_items[0].status is ReviewStatus.ACCEPTED
 
 

@@ -108,9 +108,7 @@ class Capture:
     def __init__(self, device: int | str | None = None, *, max_queue_seconds: float = 30.0) -> None:
         self._device_spec = device
         # 30 s of 100 ms blocks is ~2 MB: room for a stalled fsync or a slow ASR step, still bounded.
-        self._queue: queue.Queue[Audio] = queue.Queue(
-            maxsize=max(1, round(max_queue_seconds / BLOCK_SECONDS))
-        )
+        self._queue: queue.Queue[Audio] = queue.Queue(maxsize=max(1, round(max_queue_seconds / BLOCK_SECONDS)))
         self._stream: Any = None
         self._device: InputDevice | None = None
         self._stopped = False
@@ -174,9 +172,7 @@ class Capture:
             stream.start()
         except sd.PortAudioError as exc:
             stream.close()
-            raise AudioDeviceError(
-                f"cannot start input device {device.index} ({device.name}): {_reason(exc)}"
-            ) from exc
+            raise AudioDeviceError(f"cannot start input device {device.index} ({device.name}): {_reason(exc)}") from exc
         self._device = device
         self._stream = stream
         self._stopped = False

@@ -54,9 +54,7 @@ def decode_file(path: Path) -> Audio:
         container.close()
     audio = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.float32)
     if audio.size < SAMPLE_RATE // 10:
-        raise InputAudioError(
-            f"{path}: the recording contains no audio (length {audio.size / SAMPLE_RATE:.2f} s)"
-        )
+        raise InputAudioError(f"{path}: the recording contains no audio (length {audio.size / SAMPLE_RATE:.2f} s)")
     return audio
 
 

@@ -142,9 +142,7 @@ def _scan(f: BinaryIO, path: Path) -> _Scan:
             end = data_offset + length + (length & 1)
             consistent = 0 < length < size - data_offset and _trailing_chunks_ok(f, end, size)
             tag, channels, rate, align, bits = fmt
-            return _Scan(
-                tag, channels, rate, bits, align, data_offset, declared_riff, length, size, consistent
-            )
+            return _Scan(tag, channels, rate, bits, align, data_offset, declared_riff, length, size, consistent)
         elif not _is_chunk_id(cid):
             break
         pos += 8 + length + (length & 1)
@@ -224,8 +222,7 @@ class WavRecorder:
             self._resume()
         else:
             raise RecordingError(
-                f"{self.path} already holds a recording; refusing to overwrite it "
-                "(resume it or pick another name)"
+                f"{self.path} already holds a recording; refusing to overwrite it (resume it or pick another name)"
             )
         self._last_sync = time.monotonic()
 
@@ -290,8 +287,7 @@ class WavRecorder:
         data = pcm16(block)
         if self._data_offset + self._data_bytes + len(data) - 8 > _MAX_RIFF:
             self._error = RecordingError(
-                f"{self.path} reached the 4 GiB WAV size limit ({self.duration / 3600:.1f} h); "
-                "start a new recording"
+                f"{self.path} reached the 4 GiB WAV size limit ({self.duration / 3600:.1f} h); start a new recording"
             )
             self.sync()
             raise self._error

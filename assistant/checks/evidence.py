@@ -203,10 +203,7 @@ def _pool(votes: Counter[int], band: int) -> dict[int, int]:
     prefix = [0]
     for d in keys:
         prefix.append(prefix[-1] + votes[d])
-    return {
-        d: prefix[bisect.bisect_right(keys, d + band)] - prefix[bisect.bisect_left(keys, d - band)]
-        for d in keys
-    }
+    return {d: prefix[bisect.bisect_right(keys, d + band)] - prefix[bisect.bisect_left(keys, d - band)] for d in keys}
 
 
 def _spread(diagonals: list[int], width: int, limit: int) -> list[int]:

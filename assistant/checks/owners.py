@@ -44,9 +44,7 @@ _NO_OWNER_WORDS = frozenset(
      "tbd", "tba", "to be determined", "-", "?"}
 )  # fmt: skip
 
-_FIRST_PERSON = frozenset(
-    {"i", "me", "myself", "i'll", "i will", "i'm", "im", "i am", "i'd", "i can", "mine", "self"}
-)
+_FIRST_PERSON = frozenset({"i", "me", "myself", "i'll", "i will", "i'm", "im", "i am", "i'd", "i can", "mine", "self"})
 
 # Pronouns for one unknown person: not a group, but not a name either.
 _UNKNOWN_PERSON = frozenset({"he", "she", "him", "her", "you", "the speaker", "speaker"})

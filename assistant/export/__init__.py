@@ -34,9 +34,7 @@ class ExportError(AssistantError):
     exit_code = 5
 
 
-def write_outputs(
-    pm: Postmortem, out_dir: Path, stem: str, *, include_rejected: bool = False
-) -> dict[str, Path]:
+def write_outputs(pm: Postmortem, out_dir: Path, stem: str, *, include_rejected: bool = False) -> dict[str, Path]:
     """Write `<stem>.postmortem.md`, `<stem>.postmortem.json` and `<stem>.action_items.csv` in `out_dir`.
 
     Returns the paths by kind: "markdown", "json", "csv". Each file is replaced atomically, so a crash

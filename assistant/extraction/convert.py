@@ -95,9 +95,7 @@ def wire_to_postmortem(wire: WireExtraction, segments: Sequence[Segment]) -> Pos
     pm.what_worked = [note("worked", n.text, n.quote, n.line) for n in wire.what_worked if clean(n.text)]
     pm.what_didnt = [note("didnt", n.text, n.quote, n.line) for n in wire.what_didnt if clean(n.text)]
     pm.decisions = [note("decision", n.text, n.quote, n.line) for n in wire.decisions if clean(n.text)]
-    pm.open_questions = [
-        note("question", n.text, n.quote, n.line) for n in wire.open_questions if clean(n.text)
-    ]
+    pm.open_questions = [note("question", n.text, n.quote, n.line) for n in wire.open_questions if clean(n.text)]
     pm.follow_up = [note("followup", n.text, n.quote, n.line) for n in wire.follow_up if clean(n.text)]
     pm.action_items = [
         ActionItem(

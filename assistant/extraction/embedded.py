@@ -58,9 +58,7 @@ class EmbeddedServer:
         try:
             import llama_cpp  # noqa: F401  (checked here so the message names the missing package)
         except ImportError as exc:
-            raise LLMError(
-                "embedded LLM runtime missing: pip install 'llama-cpp-python[server]==0.3.36'"
-            ) from exc
+            raise LLMError("embedded LLM runtime missing: pip install 'llama-cpp-python[server]==0.3.36'") from exc
         gguf = self.settings.gguf or bundled_gguf(self.cache_dir)
         if not gguf.is_file():
             raise LLMError(f"LLM weights not found: {gguf}")
@@ -86,7 +84,12 @@ class EmbeddedServer:
         # mode runs Whisper at the same time) spinning made generation 4-6x slower in measurements.
         env.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         self.proc = subprocess.Popen(
-            cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True, env=env,
+            cmd,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+            env=env,
             preexec_fn=_die_with_parent,
         )
         log.close()

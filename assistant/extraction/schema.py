@@ -21,9 +21,7 @@ class WireNote(BaseModel):
 
 class WireAction(BaseModel):
     action: str
-    owner: str | None = Field(
-        description="The one person named as responsible, exactly as said; null if none"
-    )
+    owner: str | None = Field(description="The one person named as responsible, exactly as said; null if none")
     due: str | None = Field(description="The deadline as said (e.g. 'Friday'); null if none was said")
     quote: str
     line: int

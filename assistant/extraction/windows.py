@@ -31,9 +31,7 @@ class Window:
         return self.segments[-1].end
 
 
-def make_windows(
-    segments: Sequence[Segment], max_tokens: int, overlap_tokens: int | None = None
-) -> list[Window]:
+def make_windows(segments: Sequence[Segment], max_tokens: int, overlap_tokens: int | None = None) -> list[Window]:
     # An eighth of the window as overlap: enough for a sentence split at the border, cheap in tokens.
     overlap_tokens = max_tokens // 8 if overlap_tokens is None else overlap_tokens
     windows: list[Window] = []

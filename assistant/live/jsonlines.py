@@ -57,6 +57,8 @@ def item_record(pm: Postmortem, item: Item, latency_s: float | None = None) -> d
 
 def fingerprint(item: Item) -> str:
     """What a reader of the stream cares about: a change here re-sends the item."""
-    return item.model_dump_json(include={"flags", "status"}) + item.main_text() + (
-        f"|{item.owner}|{item.due}" if isinstance(item, ActionItem) else ""
+    return (
+        item.model_dump_json(include={"flags", "status"})
+        + item.main_text()
+        + (f"|{item.owner}|{item.due}" if isinstance(item, ActionItem) else "")
     )

@@ -15,10 +15,12 @@ from assistant.domain.transcript import Segment
 
 @dataclass
 class ExtractionScheduler:
-    min_words: int = 12
-    pause_s: float = 2.0
-    max_wait_s: float = 15.0
-    context_lines: int = 3
+    # ~30 words is 12-15 s of speech: a 1.5B model given one or two short lines invents items to fill
+    # the schema (measured on the fixtures); a few sentences with context keep it grounded.
+    min_words: int = 30
+    pause_s: float = 1.5
+    max_wait_s: float = 20.0
+    context_lines: int = 6
     """Already-extracted lines sent again before the new ones, so a sentence split across two
     windows is still seen whole."""
     max_lines: int = 40

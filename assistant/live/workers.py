@@ -41,9 +41,7 @@ _END = None
 
 
 class AudioPump(threading.Thread):
-    def __init__(
-        self, source: AudioSource, recorder: WavRecorder, out: queue.Queue[Audio | None], emit: Emit
-    ) -> None:
+    def __init__(self, source: AudioSource, recorder: WavRecorder, out: queue.Queue[Audio | None], emit: Emit) -> None:
         super().__init__(name="audio-pump", daemon=True)
         self.source, self.recorder, self.out, self.emit = source, recorder, out, emit
 

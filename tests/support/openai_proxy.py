@@ -47,9 +47,7 @@ class OpenAIProxy:
             def log_message(self, format: str, *args: Any) -> None:
                 pass
 
-            def _reply(
-                self, status: int, body: dict[str, Any], headers: dict[str, str] | None = None
-            ) -> None:
+            def _reply(self, status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> None:
                 data = json.dumps(body).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")

@@ -128,15 +128,11 @@ class VirtualMic:
             r = subprocess.run(["timeout", "0.5", "sh", "-c", probe], env=self.env, capture_output=True)
             if r.returncode == 0:
                 return
-        raise VirtualMicError(
-            f"virtual mic did not settle within {self._settle_timeout:.0f} s: {self._log_tail()}"
-        )
+        raise VirtualMicError(f"virtual mic did not settle within {self._settle_timeout:.0f} s: {self._log_tail()}")
 
     def play(self, path: Path) -> subprocess.Popen[bytes]:
         """Start playing a sound file into the mic; wait() on the result to know when it ended."""
-        p = subprocess.Popen(
-            ["paplay", str(path)], env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-        )
+        p = subprocess.Popen(["paplay", str(path)], env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         self._players.append(p)
         return p
 
@@ -184,9 +180,7 @@ def _stop(p: subprocess.Popen[bytes]) -> None:
 def virtual_mic() -> Iterator[VirtualMic]:
     """A running virtual microphone for the whole test session (skipped only without `pulseaudio`)."""
     if shutil.which("pulseaudio") is None:
-        pytest.skip(
-            "pulseaudio is not installed (apt install pulseaudio pulseaudio-utils libasound2-plugins)"
-        )
+        pytest.skip("pulseaudio is not installed (apt install pulseaudio pulseaudio-utils libasound2-plugins)")
     # A short private path: the socket path must fit in sun_path (108 bytes).
     with tempfile.TemporaryDirectory(prefix="virtmic-") as tmp, VirtualMic(Path(tmp)) as mic:
         yield mic

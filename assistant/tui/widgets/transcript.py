@@ -1,0 +1,79 @@
+"""Transcript views: the live one (committed lines + a dimmed tentative tail) and the review one, where
+the evidence of the selected proposal is highlighted."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import OptionList, RichLog, Static
+from textual.widgets.option_list import Option
+
+from assistant.domain.transcript import Segment
+from assistant.tui.format import segment_line
+
+EVIDENCE_STYLE = "bold black on yellow"
+
+
+class LiveTranscript(Vertical):
+    """Committed text is append-only (a RichLog, cheap for hours of lines); only the tail below it is
+    replaced as the recogniser changes its mind."""
+
+    def compose(self) -> ComposeResult:
+        # markup=False: transcript text is untrusted; lines are written as Text anyway.
+        yield RichLog(id="transcript-log", wrap=True, markup=False, highlight=False, auto_scroll=True)
+        yield Static(Text(""), id="tentative", markup=False)
+
+    def add_segments(self, segments: Iterable[Segment]) -> None:
+        log = self.query_one("#transcript-log", RichLog)
+        for segment in segments:
+            log.write(segment_line(segment))
+
+    def set_tentative(self, text: str) -> None:
+        tail = Text(f"… {text.strip()}", style="dim italic") if text.strip() else Text("")
+        self.query_one("#tentative", Static).update(tail)
+
+
+class EvidenceTranscript(OptionList):
+    """The whole transcript, one option per segment; `show` highlights and scrolls to an item's evidence.
+
+    Not focusable: the review screen is driven from the proposal list, keys never land here.
+    """
+
+    can_focus = False
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, markup=False)
+        self._segments: dict[int, Segment] = {}
+        self._marked: list[int] = []
+
+    def load(self, segments: Iterable[Segment]) -> None:
+        self._segments = {s.id: s for s in segments}
+        self._marked = []
+        self.set_options(Option(segment_line(s), id=_option_id(s.id)) for s in self._segments.values())
+        self.highlighted = None
+
+    def append(self, segments: Iterable[Segment]) -> None:
+        for s in segments:
+            self._segments[s.id] = s
+            self.add_option(Option(segment_line(s), id=_option_id(s.id)))
+
+    def show(self, segment_ids: Iterable[int]) -> bool:
+        """Highlight these segments and scroll the first to the top; False if none is in the transcript."""
+        for seg_id in self._marked:
+            self.replace_option_prompt(_option_id(seg_id), segment_line(self._segments[seg_id]))
+        self._marked = [i for i in segment_ids if i in self._segments]
+        for seg_id in self._marked:
+            self.replace_option_prompt(_option_id(seg_id), segment_line(self._segments[seg_id], style=EVIDENCE_STYLE))
+        if not self._marked:
+            self.highlighted = None
+            return False
+        self.highlighted = self.get_option_index(_option_id(self._marked[0]))
+        self.scroll_to_highlight(top=True)
+        return True
+
+
+def _option_id(segment_id: int) -> str:
+    return f"seg-{segment_id}"
