@@ -10,9 +10,14 @@ from __future__ import annotations
 
 from assistant.checks.text import tokens
 
-STOPWORDS = frozenset(
-    ["a", "an", "the", "and", "or", "but", "of", "to", "in", "on", "at", "by", "for", "with", "from", "as", "is", "are", "was", "were", "be", "been", "being", "it", "its", "this", "that", "these", "those", "we", "our", "us", "you", "your", "they", "their", "he", "she", "his", "her", "i", "me", "my", "will", "would", "should", "could", "can", "shall", "may", "might", "must", "do", "does", "did", "done", "have", "has", "had", "not", "no", "yes", "so", "then", "than", "there", "here", "what", "which", "who", "whom", "when", "where", "why", "how", "all", "any", "each", "every", "some", "more", "most", "other", "into", "about", "over", "after", "before", "again", "also", "just", "only", "very", "too", "up", "down", "out", "off", "get", "got", "make", "made", "let", "lets", "need", "needs", "going", "go"]
+_STOPWORD_TEXT = (
+    "a an the and or but of to in on at by for with from as is are was were be been being it its this "
+    "that these those we our us you your they their he she his her i me my will would should could can "
+    "shall may might must do does did done have has had not no yes so then than there here what which who "
+    "whom when where why how all any each every some more most other into about over after before again "
+    "also just only very too up down out off get got make made let lets need needs going go "
 )
+STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 MIN_WORDS = 3
 MIN_SHARE = 0.25
 
