@@ -175,17 +175,32 @@ def cmd_devices(args: argparse.Namespace) -> int:
     return run(args)
 
 
+def _tui() -> Any:
+    try:
+        from assistant.tui import launch
+    except ImportError as exc:
+        raise AssistantError(f"the terminal UI is not available ({exc}); headless commands still work") from exc
+    return launch
+
+
+def cmd_home(args: argparse.Namespace) -> int:
+    code: int = _tui().run_home(_settings(args))
+    return code
+
+
+def cmd_open(args: argparse.Namespace) -> int:
+    code: int = _tui().run_open(_settings(args), args.recording, args.session, _details(args))
+    return code
+
+
 def cmd_record(args: argparse.Namespace) -> int:
     settings = _settings(args)
     details = _details(args)
     if not args.headless:
-        try:
-            from assistant.tui.launch import run_record
-        except ImportError as exc:
-            raise AssistantError(f"the terminal UI is not available ({exc}); use --headless") from exc
-        code: int = run_record(
-            settings, details, session_name=args.session, device=args.device, from_file=args.from_file
-        )
+        code: int = _tui().run_record(
+            settings, details, session_name=args.session, device=args.device, from_file=args.from_file,
+            no_llm=args.no_llm,
+        )  # fmt: skip
         return code
     from assistant.live.headless import run_headless
 
@@ -245,6 +260,15 @@ def build_parser() -> argparse.ArgumentParser:
     _add_llm_options(p)
     p.set_defaults(handler=cmd_record)
 
+    p = sub.add_parser("open", help="import a recording into a new session and review it, or reopen a session (TUI)")
+    p.add_argument("recording", type=Path, nargs="?", help="a recording to transcribe and draft")
+    p.add_argument("--session", help="name of the new session (with RECORDING) or the session to reopen")
+    p.add_argument("--sessions-dir", type=Path, help="where sessions are stored")
+    _add_meeting_options(p)
+    _add_model_options(p)
+    _add_llm_options(p)
+    p.set_defaults(handler=cmd_open)
+
     p = sub.add_parser("schema", help="print the JSON Schema of the postmortem JSON")
     p.set_defaults(handler=cmd_schema)
 
@@ -265,10 +289,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _terminate)
     parser = build_parser()
     args = parser.parse_args(argv)
-    handler: Handler | None = getattr(args, "handler", None)
-    if handler is None:
-        parser.print_help()
-        return 0
+    # Bare `assistant` opens the home screen (recent sessions, new meeting, import).
+    handler: Handler = getattr(args, "handler", None) or cmd_home
     try:
         return handler(args)
     except AssistantError as exc:

@@ -6,7 +6,7 @@ it really took, and the stream waits (in simulated time, for free) while less th
 arrived. Lag is then what a listener would see: audio received when an update is delivered − the
 point up to which the transcript was final. Word latency is delivery time − the word's end.
 
-    python -m bench.streaming_wer [--beam N] [--clips ID,ID] [--block 0.5]
+    python -m bench.streaming_wer [--beam N] [--clips ID,ID] [--block 0.5] [--dump DIR]
 """
 
 from __future__ import annotations
@@ -96,7 +96,9 @@ def stream_realtime(streamer: StreamingTranscriber, audio: Audio, block_s: float
     return " ".join(texts), result
 
 
-def run_clip(entry: dict[str, str], transcriber: WhisperTranscriber, beam: int | None, block_s: float) -> ClipResult:
+def run_clip(
+    entry: dict[str, str], transcriber: WhisperTranscriber, beam: int | None, block_s: float, dump: Path | None
+) -> ClipResult:
     audio = decode_file(DATA / entry["audio"])
     reference = normalise(entry["reference_text"])
     started = time.perf_counter()
@@ -109,6 +111,10 @@ def run_clip(entry: dict[str, str], transcriber: WhisperTranscriber, beam: int |
     result.offline_errors = edit_distance(reference, normalise(offline))
     result.stream_errors = edit_distance(reference, normalise(streamed))
     result.offline_s = offline_s
+    if dump is not None:  # the texts, to see what the errors are (e.g. cross-talk, "Thank you.")
+        dump.mkdir(parents=True, exist_ok=True)
+        text = f"REFERENCE\n{entry['reference_text']}\n\nOFFLINE\n{offline}\n\nSTREAMING\n{streamed}\n"
+        (dump / f"{entry['id']}.txt").write_text(text, encoding="utf-8")
     return result
 
 
@@ -181,6 +187,7 @@ def main() -> None:
     parser.add_argument("--beam", type=int, default=None, help="streaming beam size (default: settings)")
     parser.add_argument("--clips", type=lambda s: set(s.split(",")), default=None)
     parser.add_argument("--block", type=float, default=0.5, help="seconds per arriving audio block")
+    parser.add_argument("--dump", type=Path, default=None, help="folder for reference/offline/streaming texts")
     args = parser.parse_args()
     settings = load_settings()
     transcriber = WhisperTranscriber(settings.asr)
@@ -190,7 +197,7 @@ def main() -> None:
           f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")  # fmt: skip
     results = []
     for entry in clips(args.clips):
-        result = run_clip(entry, transcriber, beam, args.block)
+        result = run_clip(entry, transcriber, beam, args.block, args.dump)
         print(
             f"  {result.clip}: offline {result.offline_errors}, stream {result.stream_errors} errors",
             flush=True,

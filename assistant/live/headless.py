@@ -96,7 +96,8 @@ def run_headless(
         _pump_events(events, controller, until=lambda: not scheduler.in_flight or time.monotonic() > deadline,
                      schedule=False)  # fmt: skip
         engine.shutdown()
-        _finalise(session, merged_details, extractor, emit_line)
+        recorded = {"recording": session.audio_path.name, "duration_s": round(engine.recorder.duration, 2)}
+        _finalise(session, merged_details.model_copy(update=recorded), extractor, emit_line)
         _report(controller, emit_line)
     return 0
 
@@ -117,6 +118,7 @@ def _finalise(
     extractor: Extractor | None,
     emit_line: Callable[[dict[str, Any]], None],
 ) -> None:
+    session.update_details(details)
     transcript = session.transcript
     if extractor is not None and transcript.segments:
         emit_line({"type": "final_pass", "segments": len(transcript.segments)})

@@ -90,7 +90,7 @@ class StreamingTranscriber:
         self._clock = clock
         self._policy = LocalAgreement()
         self._audio: Audio = np.zeros(0, dtype=np.float32)
-        self._offset = 0.0  # stream time of the buffer's first sample
+        self._start = 0  # stream sample index of the buffer's first sample (exact, unlike seconds)
         self._received = 0  # samples received in total
         self._processed = 0  # samples received at the last pass
         self._step = min_step_s
@@ -114,6 +114,11 @@ class StreamingTranscriber:
     @property
     def buffer_s(self) -> float:
         return self._audio.size / SAMPLE_RATE
+
+    @property
+    def _offset(self) -> float:
+        """Stream time of the buffer's first sample: hypothesis times are shifted by it."""
+        return self._start / SAMPLE_RATE
 
     @property
     def step_s(self) -> float:
@@ -235,7 +240,7 @@ class StreamingTranscriber:
         at = min(max(at, self._offset), self.audio_end_s)
         drop = round((at - self._offset) * SAMPLE_RATE)
         self._audio = self._audio[drop:]
-        self._offset += drop / SAMPLE_RATE
+        self._start += drop
         self._line_ends = [e for e in self._line_ends if e > self._offset]
 
     def _prompt(self) -> str | None:

@@ -132,7 +132,7 @@ def flag_text(flags: list[Flag]) -> Text:
 def owner_due_text(item: ActionItem) -> Text:
     text = Text()
     text.append(item.owner or "no owner", style="cyan" if item.owner else "dim")
-    text.append(" · ", style="dim")
+    text.append(", ", style="dim")
     if item.due:
         text.append(f"due {item.due}")
         if item.due_date is not None:

@@ -45,6 +45,10 @@ class LiveRun(Protocol):
         """The extraction worker the LiveController submits windows to (None: transcription only)."""
 
     @property
+    def extracting(self) -> bool:
+        """Whether proposals will come (False: transcription only, e.g. `--no-llm`)."""
+
+    @property
     def time_offset(self) -> float:
         """Seconds already recorded before this run (a resumed session)."""
 
@@ -76,8 +80,8 @@ class LiveService(Protocol):
 
 
 class ImportService(Protocol):
-    def transcribe(self, recording: Path, hotwords: list[str], progress: TimeProgress) -> Transcript:
-        """Worker thread. `progress` may raise to cancel."""
+    def transcribe(self, recording: Path, details: MeetingDetails, progress: TimeProgress) -> Transcript:
+        """Worker thread (attendees are hotwords). `progress` may raise to cancel."""
 
     def draft(self, transcript: Transcript, details: MeetingDetails, progress: CountProgress) -> Postmortem:
         """Worker thread: the checked draft postmortem. `progress` may raise to cancel."""

@@ -63,7 +63,7 @@ class OpenAIProxy:
 
             def do_POST(self) -> None:
                 body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", "0"))))
-                proxy.requests.append(body)
+                proxy.requests.append(json.loads(json.dumps(body)))  # a copy: the body is rewritten below
                 fault = proxy.faults.popleft() if proxy.faults else None
                 if fault == "refuse":
                     self.close_connection = True

@@ -18,7 +18,7 @@ def coverage_text(pm: Postmortem) -> Text:
         text.append("  every section has content", style="green")
         return text
     text.append("  still empty: ", style="dim")
-    text.append(" · ".join(empty), style="yellow")
+    text.append(", ".join(empty), style="yellow")
     return text
 
 

@@ -21,14 +21,31 @@ class LiveTranscript(Vertical):
     """Committed text is append-only (a RichLog, cheap for hours of lines); only the tail below it is
     replaced as the recogniser changes its mind."""
 
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._segments: list[Segment] = []
+        self._width = 0
+
     def compose(self) -> ComposeResult:
-        # markup=False: transcript text is untrusted; lines are written as Text anyway.
-        yield RichLog(id="transcript-log", wrap=True, markup=False, highlight=False, auto_scroll=True)
+        # markup=False: transcript text is untrusted; lines are written as Text anyway. min_width=1: wrap
+        # at the widget's width, not at RichLog's default of 78 columns.
+        yield RichLog(id="transcript-log", wrap=True, markup=False, highlight=False, auto_scroll=True, min_width=1)
         yield Static(Text(""), id="tentative", markup=False)
 
     def add_segments(self, segments: Iterable[Segment]) -> None:
         log = self.query_one("#transcript-log", RichLog)
         for segment in segments:
+            self._segments.append(segment)
+            log.write(segment_line(segment))
+
+    def on_resize(self) -> None:
+        # RichLog keeps lines wrapped at the width they were written with: re-wrap on a width change.
+        if self.size.width == self._width:
+            return
+        self._width = self.size.width
+        log = self.query_one("#transcript-log", RichLog)
+        log.clear()
+        for segment in self._segments:
             log.write(segment_line(segment))
 
     def set_tentative(self, text: str) -> None:
@@ -56,7 +73,10 @@ class EvidenceTranscript(OptionList):
         self.highlighted = None
 
     def append(self, segments: Iterable[Segment]) -> None:
+        """Add the segments not shown yet (the live transcript only grows)."""
         for s in segments:
+            if s.id in self._segments:
+                continue
             self._segments[s.id] = s
             self.add_option(Option(segment_line(s), id=_option_id(s.id)))
 

@@ -1,0 +1,70 @@
+"""Entry points for the CLI: `assistant` (home), `assistant record` (live), `assistant open` (import/review).
+
+Problems that can be found before the UI starts (no microphone, no such recording or session) are
+raised as AssistantError here, so the CLI prints its usual one line instead of a UI flashing up.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from assistant.config import Settings
+from assistant.domain.postmortem import MeetingDetails
+from assistant.errors import AssistantError, InputAudioError
+from assistant.session import Session, validate_name
+from assistant.tui.app import Start, StartHome, StartImport, StartLive, StartReview, create_app
+from assistant.tui.navigation import MeetingSetup
+from assistant.tui.real_services import real_services
+from assistant.tui.services import Services
+
+
+def run_home(settings: Settings) -> int:
+    return _run(real_services(settings), StartHome())
+
+
+def run_record(
+    settings: Settings,
+    details: MeetingDetails,
+    *,
+    session_name: str | None,
+    device: str | None,
+    from_file: Path | None,
+    no_llm: bool = False,
+) -> int:
+    services = real_services(settings, device=device, from_file=from_file, no_llm=no_llm)
+    # No microphone is one line on stderr before the UI starts (as `record --headless` does).
+    services.live.check_input()
+    if session_name is not None:
+        validate_name(session_name)
+    return _run(services, StartLive(MeetingSetup(details=details, session_name=session_name)))
+
+
+def run_open(
+    settings: Settings,
+    recording: Path | None,
+    session_name: str | None,
+    details: MeetingDetails | None = None,
+) -> int:
+    services = real_services(settings)
+    if recording is not None:
+        if not recording.is_file():
+            raise InputAudioError(f"No such recording: {recording}")
+        if session_name is not None:
+            validate_name(session_name)
+            if (services.sessions_root / session_name).exists():
+                raise AssistantError(
+                    f"A session named {session_name!r} already exists; reopen it with `assistant open --session "
+                    f"{session_name}` or choose another name."
+                )
+        setup = MeetingSetup(details=details or MeetingDetails(), session_name=session_name, recording=recording)
+        return _run(services, StartImport(setup))
+    if session_name is None:
+        raise AssistantError("Give a RECORDING to import or --session NAME to reopen (see `assistant sessions`).")
+    # Read-only check: a missing or damaged session is reported here, not inside the UI.
+    Session.open(services.sessions_root, session_name, readonly=True).close()
+    return _run(services, StartReview(session_name))
+
+
+def _run(services: Services, start: Start) -> int:
+    code = create_app(services, start).run()
+    return code if isinstance(code, int) else 0

@@ -1,0 +1,1 @@
+"""One module per screen. Screens post navigation messages; the app switches screens."""

@@ -1,0 +1,104 @@
+"""Snapshot tests (pytest-textual-snapshot): the main screens at 80×24, and the review at 120×40.
+
+Deterministic by construction: scripted services, a fixed wall clock (`FIXED_NOW`) and a manual
+monotonic clock, no header clock, cursor blinking off. Plain `def` tests: snap_compare runs its own loop.
+Update with `pytest tests/test_tui_snapshots.py --snapshot-update` and review the SVGs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from assistant.tui.app import PostmortemApp, StartHome, StartLive, StartReview, create_app
+from assistant.tui.navigation import MeetingSetup
+from assistant.tui.scripted import ManualClock, ScriptedLive, demo_details, scripted_services, seed_session
+from assistant.tui.screens.edit import EditScreen
+from assistant.tui.screens.home import HomeScreen
+from assistant.tui.screens.live import LiveScreen
+from assistant.tui.screens.review import ReviewScreen
+from assistant.tui.widgets.proposals import ProposalList
+
+SnapCompare = Callable[..., bool]
+
+
+async def until(pilot: Pilot[Any], predicate: Callable[[], bool], timeout: float = 10.0) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not predicate():
+        assert asyncio.get_running_loop().time() < deadline, "condition not reached"
+        await pilot.pause(0.02)
+
+
+def no_blink(app: Any) -> None:
+    for field in app.screen.query(Input):
+        field.cursor_blink = False
+
+
+def review_app(tmp_path: Path) -> PostmortemApp:
+    seed_session(tmp_path, "inc-2041-review")
+    return create_app(scripted_services(tmp_path), StartReview("inc-2041-review"))
+
+
+def test_home(snap_compare: SnapCompare, tmp_path: Path) -> None:
+    seed_session(tmp_path, "inc-2041-review")
+    seed_session(tmp_path, "inc-2039-cache-stampede", state="interrupted")
+    app = create_app(scripted_services(tmp_path), StartHome())
+
+    async def ready(pilot: Pilot[Any]) -> None:
+        await until(pilot, lambda: isinstance(pilot.app.screen, HomeScreen))
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=ready)
+
+
+def test_live(snap_compare: SnapCompare, tmp_path: Path) -> None:
+    clock = ManualClock()
+    services = scripted_services(tmp_path, live=ScriptedLive(), clock=clock)
+    app = create_app(services, StartLive(MeetingSetup(details=demo_details(), session_name="inc-2041-live")))
+
+    async def ready(pilot: Pilot[Any]) -> None:
+        await until(pilot, lambda: isinstance(pilot.app.screen, LiveScreen))
+        screen = pilot.app.screen
+        await until(pilot, lambda: "act-jobs" in {o.id for o in screen.query_one(ProposalList).options})
+        clock.advance(12 * 60 + 34)
+        screen._update_elapsed()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=ready)
+
+
+def test_review(snap_compare: SnapCompare, tmp_path: Path) -> None:
+    async def ready(pilot: Pilot[Any]) -> None:
+        await until(pilot, lambda: isinstance(pilot.app.screen, ReviewScreen))
+        await pilot.press("a")  # accept the first action item; the cursor moves to the second
+
+    assert snap_compare(review_app(tmp_path), terminal_size=(80, 24), run_before=ready)
+
+
+def test_edit(snap_compare: SnapCompare, tmp_path: Path) -> None:
+    async def ready(pilot: Pilot[Any]) -> None:
+        await until(pilot, lambda: isinstance(pilot.app.screen, ReviewScreen))
+        await pilot.press("down", "down", "e")  # the flagged item: group owner, vague due date
+        await until(pilot, lambda: isinstance(pilot.app.screen, EditScreen))
+        no_blink(pilot.app)
+
+    assert snap_compare(review_app(tmp_path), terminal_size=(80, 24), run_before=ready)
+
+
+def test_review_wide_with_evidence(snap_compare: SnapCompare, tmp_path: Path) -> None:
+    async def ready(pilot: Pilot[Any]) -> None:
+        await until(pilot, lambda: isinstance(pilot.app.screen, ReviewScreen))
+        await pilot.press("a", "x", "enter")  # accept, reject, then show the third item's evidence
+
+    assert snap_compare(review_app(tmp_path), terminal_size=(120, 40), run_before=ready)
+
+
+def test_help(snap_compare: SnapCompare, tmp_path: Path) -> None:
+    async def ready(pilot: Pilot[Any]) -> None:
+        await until(pilot, lambda: isinstance(pilot.app.screen, ReviewScreen))
+        await pilot.press("question_mark")
+
+    assert snap_compare(review_app(tmp_path), terminal_size=(80, 24), run_before=ready)
