@@ -85,10 +85,18 @@ class FileResult:
         return float(statistics.median(float(getattr(s, attr)) for s in samples))
 
 
+def display(path: Path) -> str:
+    """Repository-relative when inside it, so committed results do not carry this machine's paths."""
+    try:
+        return str(path.resolve().relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
 def timed(fn: Callable[[], list[str]]) -> tuple[Sample, list[str]]:
     wall, cpu = time.perf_counter(), time.process_time()
     words = fn()
-    return Sample(time.perf_counter() - wall, time.process_time() - cpu), words
+    return Sample(round(time.perf_counter() - wall, 4), round(time.process_time() - cpu, 4)), words
 
 
 @contextmanager
@@ -121,7 +129,7 @@ def run_pipeline(
 def bench_file(settings: Settings, shared: WhisperTranscriber, path: Path, repeats: int, load: bool) -> FileResult:
     hotwords = hotwords_for(MeetingDetails(attendees=attendees_of(path)), settings)
     audio_s = decode_file(path).size / SAMPLE_RATE
-    result = FileResult(str(path), round(audio_s, 2), hotwords)
+    result = FileResult(display(path), round(audio_s, 2), hotwords)
     sides = {"raw": run_raw, "pipeline": run_pipeline}
     words: dict[str, list[str]] = {}
     for rep in range(repeats):

@@ -14,6 +14,12 @@ from textual.widgets import DataTable, Input, Static
 from assistant.domain.postmortem import ReviewStatus
 from assistant.session import Session
 from assistant.tui.app import PostmortemApp, StartHome, create_app
+from assistant.tui.screens.details import DetailsScreen
+from assistant.tui.screens.help import HelpScreen
+from assistant.tui.screens.home import HomeScreen
+from assistant.tui.screens.importing import ImportScreen
+from assistant.tui.screens.live import LiveScreen
+from assistant.tui.screens.review import ReviewScreen
 from assistant.tui.scripted import (
     LINES,
     ScriptedImporter,
@@ -21,12 +27,6 @@ from assistant.tui.scripted import (
     scripted_services,
     seed_session,
 )
-from assistant.tui.screens.details import DetailsScreen
-from assistant.tui.screens.help import HelpScreen
-from assistant.tui.screens.home import HomeScreen
-from assistant.tui.screens.importing import ImportScreen
-from assistant.tui.screens.live import LiveScreen
-from assistant.tui.screens.review import ReviewScreen
 
 Scenario = Callable[[PostmortemApp, Pilot[int]], Awaitable[None]]
 

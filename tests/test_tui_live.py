@@ -12,14 +12,23 @@ from textual.pilot import Pilot
 from textual.widgets import RichLog, Static
 
 from assistant.domain.postmortem import Evidence, Postmortem, ReviewStatus, TextItem
-from assistant.live.events import AsrStatus, AudioStatus, WorkerFailed
+from assistant.live.events import AsrStatus, AudioStatus, SegmentsCommitted, WorkerFailed
 from assistant.session import Session
 from assistant.tui.app import PostmortemApp, StartLive, create_app
 from assistant.tui.navigation import MeetingSetup
-from assistant.tui.scripted import LINES, ManualClock, ScriptedLive, Step, demo_details, demo_steps, scripted_services
 from assistant.tui.screens.confirm import ConfirmScreen
 from assistant.tui.screens.live import LiveScreen
 from assistant.tui.screens.review import ReviewScreen
+from assistant.tui.scripted import (
+    LINES,
+    ManualClock,
+    ScriptedLive,
+    Step,
+    demo_details,
+    demo_segments,
+    demo_steps,
+    scripted_services,
+)
 from assistant.tui.widgets.proposals import ProposalList
 
 NAME = "live-1"
@@ -219,10 +228,8 @@ def test_quit_mid_meeting_asks_then_leaves_it_resumable(tmp_path: Path) -> None:
 
 def test_resuming_appends_after_the_saved_lines(tmp_path: Path) -> None:
     with Session.create(tmp_path, demo_details(), NAME) as session:
-        from assistant.tui.scripted import demo_segments
-
         session.add_segments(demo_segments()[:3])
-    more = [Step(0.0, event) for event in (s.event for s in demo_steps()) if type(event).__name__ == "SegmentsCommitted"]
+    more = [s for s in demo_steps() if isinstance(s.event, SegmentsCommitted)]
 
     async def scenario(app: PostmortemApp, pilot: Pilot[int]) -> None:
         screen = live_screen(app)

@@ -12,12 +12,13 @@ from textual.pilot import Pilot
 from textual.widgets import RichLog, Static
 
 from assistant.domain.postmortem import ActionItem, Evidence, Postmortem, TextItem, WindowStatus
+from assistant.live.events import ProposalsExtracted
 from assistant.tui.app import StartLive, StartReview, create_app
 from assistant.tui.navigation import MeetingSetup
-from assistant.tui.scripted import ScriptedLive, demo_details, demo_steps, scripted_services, seed_session
 from assistant.tui.screens.edit import EditScreen
 from assistant.tui.screens.live import LiveScreen
 from assistant.tui.screens.review import ReviewScreen
+from assistant.tui.scripted import ScriptedLive, Step, demo_details, demo_steps, scripted_services, seed_session
 from assistant.tui.widgets.proposals import ProposalList
 from assistant.tui.widgets.transcript import EvidenceTranscript
 
@@ -32,9 +33,14 @@ ACTION = "Fix [/] the [bold]parser[/bold]"
 def hostile_draft() -> Postmortem:
     return Postmortem(
         action_items=[
-            ActionItem(id="act-x", action=ACTION, owner="[Ana]", due="[soon]",
-                       evidence=Evidence(segment_ids=[2], quote="Ana will fix [link=http://x]the [/link] parser")),
-        ],  # fmt: skip
+            ActionItem(
+                id="act-x",
+                action=ACTION,
+                owner="[Ana]",
+                due="[soon]",
+                evidence=Evidence(segment_ids=[2], quote="Ana will fix [link=http://x]the [/link] parser"),
+            ),
+        ],
         decisions=[TextItem(id="dec-x", text="[BLANK_AUDIO] is [/] fine", evidence=Evidence(segment_ids=[1]))],
         windows=[WindowStatus(index=0, start=0.0, end=20.0, ok=True)],
     )
@@ -52,8 +58,8 @@ async def until(pilot: Pilot[int], predicate: Callable[[], bool], timeout: float
 
 
 def test_live_screen_shows_markup_literally(tmp_path: Path) -> None:
-    steps = demo_steps(HOSTILE)
-    steps[-1] = type(steps[-1])(0.0, type(steps[-1].event)(hostile_draft(), hostile_draft().windows[0], [0, 1, 2], 0, 0))
+    draft = hostile_draft()
+    steps = [*demo_steps(HOSTILE)[:-1], Step(0.0, ProposalsExtracted(draft, draft.windows[0], [0, 1, 2], 0.0, 0.0))]
     live = ScriptedLive(steps=steps)
     details = demo_details(attendees=["Ana", "Ben"])
     app = create_app(scripted_services(tmp_path, live=live), StartLive(MeetingSetup(details, session_name="m")))
@@ -65,7 +71,7 @@ def test_live_screen_shows_markup_literally(tmp_path: Path) -> None:
             await until(pilot, lambda: "act-x" in {o.id for o in screen.query_one(ProposalList).options})
             log = screen.query_one("#transcript-log", RichLog)
             text = "".join(line.text for line in log.lines)  # wrapped lines keep their spaces
-            for speaker, words in HOSTILE:
+            for _, words in HOSTILE:
                 assert words.split()[0] in text
             assert "[/] then [bold]not bold[/bold]" in text and "[BLANK_AUDIO]" in text and "[Ben]:" in text
             prompt = plain(screen.query_one(ProposalList).get_option("act-x").prompt)

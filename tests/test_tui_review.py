@@ -22,10 +22,10 @@ from assistant.cli import main as cli_main
 from assistant.domain.postmortem import ActionItem, ReviewStatus
 from assistant.session import Session
 from assistant.tui.app import PostmortemApp, StartReview, create_app
-from assistant.tui.scripted import RecordingPlayer, scripted_services, seed_session
 from assistant.tui.screens.edit import EditScreen
 from assistant.tui.screens.export import ExportScreen
 from assistant.tui.screens.review import ReviewScreen
+from assistant.tui.scripted import RecordingPlayer, scripted_services, seed_session
 from assistant.tui.widgets.proposals import ProposalList
 from assistant.tui.widgets.transcript import EvidenceTranscript
 
@@ -129,7 +129,7 @@ def test_undo_takes_back_the_last_decision(root: Path) -> None:
     assert set(statuses(root).values()) == {ReviewStatus.PROPOSED}
 
 
-def test_bulk_accept_leaves_flagged_items_and_undoes_as_one_step(root: Path, capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+def test_bulk_accept_skips_flagged_items_and_undoes_in_one_step(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
     async def scenario(app: PostmortemApp, pilot: Pilot[int]) -> None:
         await pilot.press("A")
         after = statuses(root)

@@ -17,11 +17,11 @@ from textual.widgets import Input
 
 from assistant.tui.app import PostmortemApp, StartHome, StartLive, StartReview, create_app
 from assistant.tui.navigation import MeetingSetup
-from assistant.tui.scripted import ManualClock, ScriptedLive, demo_details, scripted_services, seed_session
 from assistant.tui.screens.edit import EditScreen
 from assistant.tui.screens.home import HomeScreen
 from assistant.tui.screens.live import LiveScreen
 from assistant.tui.screens.review import ReviewScreen
+from assistant.tui.scripted import ManualClock, ScriptedLive, demo_details, scripted_services, seed_session
 from assistant.tui.widgets.proposals import ProposalList
 
 SnapCompare = Callable[..., bool]

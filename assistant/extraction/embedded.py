@@ -22,13 +22,14 @@ EMBEDDED_MODEL_NAME = "qwen2.5-coder-1.5b-instruct"
 
 
 def _die_with_parent() -> None:
-    """Runs in the child before exec: on Linux, ask the kernel to SIGTERM the server when we die,
+    """Runs in the child before exec: on Linux, ask the kernel to kill the server when we die,
     even by kill -9, so a crashed assistant never leaves a 2 GB model server behind."""
     try:
         import ctypes
 
         libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+        # SIGKILL, not SIGTERM: uvicorn would first finish the request in flight, for minutes.
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         pass
 

@@ -73,6 +73,10 @@ class _EngineRun:
             self.models.close()
 
 
+class _Cancelled(Exception):
+    pass
+
+
 class RealLive:
     """Live meetings on the microphone (`device`) or a file played in real time (`from_file`)."""
 
@@ -104,6 +108,10 @@ class RealLive:
                 client = open_llm(self.settings, stack)
                 prompts = PromptLibrary(self.settings.storage.prompts_dir)
                 extractor = Extractor(client, prompts, self.settings.llm.window_tokens)
+            if cancelled():
+                # The user left while the models loaded: nobody will close them, so do it here (an
+                # embedded LLM server would otherwise outlive the app).
+                raise _Cancelled
         except BaseException:
             stack.close()
             raise

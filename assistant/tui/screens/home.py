@@ -41,7 +41,6 @@ class HomeScreen(Screen[None]):
         self.services = services
         self.infos: dict[str, SessionInfo] = {}
 
-
     def help_text(self) -> str:
         # The folder goes in the help, not the header: screenshots and snapshots look the same everywhere.
         return f"{self.HELP} Sessions are stored in {self.services.sessions_root}."

@@ -48,7 +48,7 @@ class ImportScreen(Screen[None]):
         self.session = session
         self.services = services
         self.recording = recording
-        self.done = False
+        self.failed = False
 
     def compose(self) -> ComposeResult:
         yield Header(icon="◆")
@@ -133,7 +133,6 @@ class ImportScreen(Screen[None]):
             except AssistantError as exc:
                 self._fail(exc.message)
                 return
-            self.done = True
             self.post_message(ShowReview())
         elif event.state is WorkerState.ERROR:
             error = event.worker.error
@@ -143,6 +142,7 @@ class ImportScreen(Screen[None]):
             self._fail(f"Import failed: {reason}")
 
     def _fail(self, message: str) -> None:
+        self.failed = True
         saved = bool(self.session.transcript.segments)
         hint = " The transcript is saved: r reviews it, Esc goes back." if saved else " Esc goes back."
         line = self.query_one("#status-line", Static)
@@ -151,7 +151,7 @@ class ImportScreen(Screen[None]):
         self.notify(one_line(message, 300), severity="error", timeout=10, markup=False)
 
     def action_review(self) -> None:
-        if self.session.transcript.segments and not self.workers:
+        if self.failed and self.session.transcript.segments:
             self.post_message(ShowReview())
 
     def action_cancel(self) -> None:

@@ -77,6 +77,7 @@ class LiveScreen(Screen[None]):
         self._started_clock: float | None = None
         self._known: set[str] = {i.id for i in session.postmortem.all_items()}
         self._fresh: dict[str, float] = {}
+        self._extracting = False
         self._engine_closed = False
 
     # --- layout ----------------------------------------------------------------------------------
@@ -165,6 +166,9 @@ class LiveScreen(Screen[None]):
                 self.query_one(LiveTranscript).set_tentative(text)
             case AsrStatus() | AudioStatus():
                 self.query_one(LiveStatus).set_state(state)
+            case ProposalsExtracted(status=status) if not status.ok:
+                # The scheduler keeps those lines and retries with the next window; say so, quietly.
+                self._status(f"Extraction failed, will retry: {status.error or 'no answer'}")
             case ProposalsExtracted():
                 self._on_proposals()
             case WorkerFailed(worker=worker, message=text, fatal=fatal):
@@ -197,9 +201,11 @@ class LiveScreen(Screen[None]):
         self.query_one(CoveragePanel).show(pm)
 
     def _notify_others(self) -> None:
-        """A review pushed over this screen shows the same session: tell it to refresh."""
-        if self.app.screen is not self:
-            self.app.screen.post_message(SessionChanged())
+        """A review pushed over this screen shows the same session: tell it to refresh (it may itself be
+        under a dialog, so every screen above this one is told; the others ignore the message)."""
+        for screen in self.app.screen_stack:
+            if screen is not self:
+                screen.post_message(SessionChanged())
 
     # --- timers ----------------------------------------------------------------------------------
 
@@ -208,6 +214,10 @@ class LiveScreen(Screen[None]):
             return
         if self.phase == "recording":
             self.controller.tick()
+        busy = self.controller.scheduler.in_flight
+        if busy != self._extracting:
+            self._extracting = busy
+            self.query_one(LiveStatus).set_extracting(busy)
         elif (
             self.phase == "finishing" and self.controller.state.stream_ended and not self.controller.scheduler.in_flight
         ):

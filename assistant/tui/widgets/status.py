@@ -19,6 +19,7 @@ class LiveStatus(Horizontal):
         yield Static(Text("◌ starting"), id="rec", markup=False)
         yield Static(Text("00:00"), id="elapsed", markup=False)
         yield Static(level_meter(-100.0), id="meter", markup=False)
+        yield Static(Text(""), id="llm", markup=False)
         yield Static(Text(""), id="lag", markup=False)
         yield Static(Text(""), id="dropped", markup=False)
 
@@ -33,6 +34,10 @@ class LiveStatus(Horizontal):
             if elapsed_s > planned_s:
                 text.stylize("bold yellow")
         self.query_one("#elapsed", Static).update(text)
+
+    def set_extracting(self, busy: bool) -> None:
+        """Whether the LLM is reading a window now: a slow model is visible, not mistaken for a stuck one."""
+        self.query_one("#llm", Static).update(Text("◆ extracting", style="cyan") if busy else Text(""))
 
     def set_state(self, state: LiveState) -> None:
         self.query_one("#meter", Static).update(level_meter(state.level_dbfs))
