@@ -76,6 +76,9 @@ class EmbeddedServer:
             "--n_ctx", str(self.settings.n_ctx),
             "--n_threads", str(threads),
             "--n_threads_batch", str(threads),
+            # llama.cpp repacks the Q4_K weights for AVX2; with mmap the original pages stay resident
+            # too. Reading into memory instead measured 1.4 GB RSS against 2.0 GB.
+            "--use_mmap", "False",
         ]  # fmt: skip
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         log = open(self.log_path, "wb")  # noqa: SIM115  (owned by the child for its lifetime)

@@ -37,7 +37,9 @@ class LiveStatus(Horizontal):
 
     def set_extracting(self, busy: bool) -> None:
         """Whether the LLM is reading a window now: a slow model is visible, not mistaken for a stuck one."""
-        self.query_one("#llm", Static).update(Text("◆ extracting", style="cyan") if busy else Text(""))
+        llm = self.query_one("#llm", Static)
+        llm.display = busy
+        llm.update(Text("◆ extracting", style="cyan"))
 
     def set_state(self, state: LiveState) -> None:
         self.query_one("#meter", Static).update(level_meter(state.level_dbfs))
