@@ -31,9 +31,7 @@ class LiveEngine:
         self.recorder = WavRecorder(session.audio_path, resume=self.time_offset > 0)
         hotwords = [*session.details.attendees]
         # A 2 s step measured lower WER than 1 s on the real clips and half the CPU, which the LLM shares.
-        stream = StreamingTranscriber(
-            transcriber, hotwords=hotwords, first_id=session.next_segment_id, min_step_s=2.0
-        )
+        stream = StreamingTranscriber(transcriber, hotwords=hotwords, first_id=session.next_segment_id, min_step_s=2.0)
         self._asr_queue: queue.Queue[Audio | None] = queue.Queue()
         self.pump = AudioPump(source, self.recorder, self._asr_queue, emit)
         self.asr = AsrWorker(stream, self._asr_queue, emit, time_offset=self.time_offset)
