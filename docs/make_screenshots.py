@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -40,15 +41,18 @@ async def _until(pilot: Pilot[int], predicate: Callable[[], bool], timeout: floa
 
 async def _live(root: Path, svg_dir: Path) -> Path:
     clock = ManualClock()
-    services = scripted_services(root, live=ScriptedLive(), clock=clock)
+    started = threading.Event()
+    services = scripted_services(root, live=ScriptedLive(gate=started), clock=clock)
     app = create_app(services, StartLive(MeetingSetup(details=demo_details(), session_name="inc-2041")))
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await _until(pilot, lambda: isinstance(app.screen, LiveScreen))
         screen = app.screen
-        await _until(pilot, lambda: "act-jobs" in {o.id for o in screen.query_one(ProposalList).options})
-        clock.advance(12 * 60 + 34)
         assert isinstance(screen, LiveScreen)
+        await _until(pilot, lambda: screen.phase == "recording")
+        clock.advance(12 * 60 + 34)  # before the proposals arrive, so they are still "new" in the picture
         screen._update_elapsed()
+        started.set()
+        await _until(pilot, lambda: "act-jobs" in {o.id for o in screen.query_one(ProposalList).options})
         await pilot.pause(0.2)
         path = Path(app.save_screenshot("live.svg", path=str(svg_dir)))
         await _quit(app, pilot)

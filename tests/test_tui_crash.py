@@ -58,6 +58,11 @@ class Tmux:
     def keys(self, *keys: str) -> None:
         self.tmux("send-keys", "-t", "s", *keys)
 
+    def alive(self) -> bool:
+        """Whether the session still exists (it ends when the app in its only pane exits)."""
+        proc = subprocess.run(["tmux", "-L", self.socket, "has-session", "-t", "s"], capture_output=True, timeout=30)
+        return proc.returncode == 0
+
     def pane_pid(self) -> int:
         return int(self.tmux("display-message", "-p", "-t", "s", "#{pane_pid}").strip())
 

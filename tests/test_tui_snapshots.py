@@ -8,6 +8,7 @@ Update with `pytest tests/test_tui_snapshots.py --snapshot-update` and review th
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -57,15 +58,21 @@ def test_home(snap_compare: SnapCompare, tmp_path: Path) -> None:
 
 def test_live(snap_compare: SnapCompare, tmp_path: Path) -> None:
     clock = ManualClock()
-    services = scripted_services(tmp_path, live=ScriptedLive(), clock=clock)
+    started = threading.Event()
+    services = scripted_services(tmp_path, live=ScriptedLive(gate=started), clock=clock)
     app = create_app(services, StartLive(MeetingSetup(details=demo_details(), session_name="inc-2041-live")))
 
     async def ready(pilot: Pilot[Any]) -> None:
         await until(pilot, lambda: isinstance(pilot.app.screen, LiveScreen))
         screen = pilot.app.screen
-        await until(pilot, lambda: "act-jobs" in {o.id for o in screen.query_one(ProposalList).options})
+        assert isinstance(screen, LiveScreen)
+        await until(pilot, lambda: screen.phase == "recording")
+        # 12:34 into the meeting, then the proposals arrive: they are new (badged) at that time, so no
+        # timer tick can expire the badges before the screenshot.
         clock.advance(12 * 60 + 34)
         screen._update_elapsed()
+        started.set()
+        await until(pilot, lambda: "act-jobs" in {o.id for o in screen.query_one(ProposalList).options})
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=ready)
 

@@ -154,7 +154,8 @@ def item_prompt(item: Item, *, fresh: bool = False) -> Text:
     if item.edited:
         text.append(" ✎", style="dim")
     if fresh:
-        text.append(" NEW", style="bold black on yellow")
+        text.append(" ")
+        text.append(" NEW ", style="bold black on yellow")
     if isinstance(item, ActionItem):
         text.append("\n  ")
         text.append_text(owner_due_text(item))

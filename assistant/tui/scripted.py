@@ -195,8 +195,17 @@ class ScriptedRun:
     time_offset = 0.0
     stream_started_at = 0.0
 
-    def __init__(self, steps: Sequence[Step], emit: Emit, final: Postmortem | None, *, end_when_done: bool) -> None:
+    def __init__(
+        self,
+        steps: Sequence[Step],
+        emit: Emit,
+        final: Postmortem | None,
+        *,
+        end_when_done: bool,
+        gate: threading.Event | None = None,
+    ) -> None:
         self._steps = list(steps)
+        self._gate = gate
         self._emit = emit
         self._final = final
         self._end_when_done = end_when_done
@@ -207,6 +216,9 @@ class ScriptedRun:
         self._thread.start()
 
     def _play(self) -> None:
+        while self._gate is not None and not self._gate.wait(0.05):
+            if self._stop.is_set():
+                break
         for step in self._steps:
             if self._stop.wait(step.delay_s):
                 break
@@ -241,6 +253,8 @@ class ScriptedLive:
     """False: like a microphone, the stream only ends when the user stops the meeting."""
     input_error: str | None = None
     prepare_error: str | None = None
+    gate: threading.Event | None = None
+    """When given, the meeting only starts once it is set (so a test can set its clock first)."""
     runs: list[ScriptedRun] = field(default_factory=list)
 
     def check_input(self) -> None:
@@ -255,7 +269,7 @@ class ScriptedLive:
     def begin(self, session: Session, prepared: Prepared, emit: Emit) -> ScriptedRun:
         # Like the real engine, a resumed session's new lines get ids after the ones it has.
         steps = _renumbered(self.steps, session.next_segment_id)
-        run = ScriptedRun(steps, emit, self.final, end_when_done=self.end_when_done)
+        run = ScriptedRun(steps, emit, self.final, end_when_done=self.end_when_done, gate=self.gate)
         self.runs.append(run)
         return run
 

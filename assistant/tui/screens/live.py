@@ -19,6 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from assistant.domain.postmortem import Postmortem
 from assistant.errors import AssistantError
 from assistant.export import write_outputs
 from assistant.live.controller import LiveController
@@ -362,8 +363,6 @@ class LiveScreen(Screen[None]):
             self._error(f"Stopping the engine: {_reason(worker.error)}")
 
     def _merge_final(self, result: object) -> None:
-        from assistant.domain.postmortem import Postmortem
-
         if isinstance(result, Postmortem):
             try:
                 self.session.merge_proposals(result)
