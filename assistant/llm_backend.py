@@ -20,6 +20,9 @@ def open_llm(settings: Settings, stack: ExitStack) -> LLMClient:
             model=EMBEDDED_MODEL_NAME,
             # llama_cpp.server 0.3.x only understands json_object + schema.
             mode="json_object" if llm.structured_output == "auto" else llm.structured_output,
+            # A timed-out request keeps running in the single-slot local server: retrying it only queues
+            # the same work again. One retry still covers a dropped connection.
+            transport_retries=1,
             timeout_s=llm.timeout_s,
             reasks=llm.reasks,
             max_output_tokens=llm.max_output_tokens,
