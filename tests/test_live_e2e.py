@@ -17,7 +17,7 @@ from tests.support.fixture_meetings import load_meeting
 from tests.support.jsonl_child import RecordChild
 from tests.support.virtual_mic import VirtualMic
 
-pytestmark = [pytest.mark.slow, pytest.mark.llm]
+pytestmark = [pytest.mark.slow, pytest.mark.llm, pytest.mark.timeout(1800)]
 
 FLAG_VALUES = {f.value for f in OWNER_FLAGS | DUE_FLAGS}
 

@@ -16,7 +16,7 @@ from assistant.checks.coverage import SECTION_TITLES
 from assistant.domain.postmortem import OWNER_FLAGS, Postmortem
 from tests.support.fixture_meetings import load_meeting
 
-pytestmark = [pytest.mark.slow, pytest.mark.llm]
+pytestmark = [pytest.mark.slow, pytest.mark.llm, pytest.mark.timeout(1800)]
 
 
 @pytest.fixture(scope="module")
