@@ -651,8 +651,8 @@ def report(
         "threshold_sensitivity": {
             s: {
                 f"{t:.2f}": {
-                    "decisions_f1": sensitivity[(s, t)].counts["decision"].f1,
-                    "actions_f1": sensitivity[(s, t)].counts["action"].f1,
+                    "decisions": sensitivity[(s, t)].counts["decision"].as_dict(),
+                    "action_items": sensitivity[(s, t)].counts["action"].as_dict(),
                 }
                 for t in SENSITIVITY
             }
