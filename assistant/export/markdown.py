@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from assistant.checks.coverage import SECTION_TITLES as _SECTIONS
 from assistant.domain.postmortem import (
     IMPACT_FIELDS,
     ActionItem,
@@ -24,19 +25,8 @@ from assistant.domain.postmortem import (
 from assistant.export.clock import meeting_clock
 from assistant.export.mdescape import md_cell, md_inline
 
-SECTION_TITLES: tuple[str, ...] = (
-    "Meeting details",
-    "Incident summary",
-    "Impact",
-    "Timeline",
-    "Root causes",
-    "What worked",
-    "What didn't work",
-    "Action items",
-    "Decisions",
-    "Open questions",
-    "Follow-up",
-)
+# One list of the template's sections for the checks (coverage) and the renderer.
+SECTION_TITLES: tuple[str, ...] = tuple(_SECTIONS.values())
 """The template's sections, in order; each is rendered as a `##` heading."""
 
 LEGEND_TITLE = "Flags"
