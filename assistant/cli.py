@@ -26,8 +26,37 @@ def _date(value: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from exc
 
 
+def _speed(value: str) -> float:
+    try:
+        speed = float(value)
+    except ValueError:
+        speed = 0.0
+    if not 0 < speed <= 100:
+        raise argparse.ArgumentTypeError(f"not a speed between 0 and 100: {value!r}")
+    return speed
+
+
 def _names(value: str) -> list[str]:
     return [n.strip() for n in value.split(",") if n.strip()]
+
+
+def _speaker_names(value: str) -> dict[str, str]:
+    from assistant.speakers.names import SpeakerNameError, parse_speaker_names
+
+    try:
+        return parse_speaker_names(value)
+    except SpeakerNameError as exc:
+        raise argparse.ArgumentTypeError(exc.message) from exc
+
+
+def _add_speaker_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("speakers (needs the `speakers` extra; see README)")
+    g.add_argument(
+        "--speaker-names",
+        type=_speaker_names,
+        help='name the diarized voices, e.g. "S1=Omar,S2=Lena" (same name twice merges; default: ask when interactive)',
+    )
+    g.add_argument("--no-speakers", action="store_true", help="do not attribute lines to speakers")
 
 
 def _add_model_options(p: argparse.ArgumentParser) -> None:
@@ -45,6 +74,11 @@ def _add_llm_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--llm-api-key", help="API key (prefer OPENAI_API_KEY: command lines are visible to other users)")
     g.add_argument("--structured-output", choices=["auto", "json_schema", "json_object"])
     g.add_argument("--window-tokens", type=int, help="transcript tokens per extraction window")
+    g.add_argument(
+        "--redact",
+        choices=["auto", "on", "off"],
+        help="hide e-mails, keys/tokens and phone numbers from the LLM (default auto: on unless local)",
+    )
 
 
 def _add_meeting_options(p: argparse.ArgumentParser) -> None:
@@ -74,8 +108,10 @@ def _overrides(args: argparse.Namespace) -> dict[str, Any]:
             "api_key": get("llm_api_key"),
             "structured_output": get("structured_output"),
             "window_tokens": get("window_tokens"),
+            "redact": get("redact"),
         },
         "storage": {"sessions_dir": get("sessions_dir")},
+        "speakers": {"enabled": False if get("no_speakers") else None},
     }
 
 
@@ -98,12 +134,28 @@ def _details(args: argparse.Namespace) -> Any:
     )
 
 
+def _check_recording(path: Path) -> None:
+    # Before the heavy imports (openai, faster-whisper): a broken file is reported in well under a second.
+    from assistant.audio.decode import probe_file
+
+    probe_file(path)
+
+
 def cmd_process(args: argparse.Namespace) -> int:
-    from assistant.pipeline import process_recording
+    _check_recording(args.recording)
+    from assistant.pipeline import SpeakerOptions, process_recording
     from assistant.progress import ProgressBar
+    from assistant.speakers.prompt import ask_speaker_names
 
     settings = _settings(args)
     out_dir: Path = args.output or Path.cwd()
+    given = args.speaker_names or {}
+    speaker_options = SpeakerOptions(
+        names=given,
+        # Ask only a person at a terminal; scripts and pipes get anonymous S1, S2… (or --speaker-names).
+        ask=ask_speaker_names if not given and sys.stdin.isatty() else None,
+        notify=lambda line: print(f"assistant: {line}", file=sys.stderr),
+    )
     result = process_recording(
         args.recording,
         out_dir,
@@ -111,10 +163,14 @@ def cmd_process(args: argparse.Namespace) -> int:
         settings,
         asr_progress=ProgressBar("transcribing").time,
         llm_progress=ProgressBar("extracting").count,
+        speaker_options=speaker_options,
     )
     pm = result.postmortem
     print(f"Markdown: {result.outputs['markdown']}")
     print(f"JSON:     {result.outputs['json']}")
+    if result.attribution_off is None:
+        shown = [f"{s.label}={s.name}" if s.name else s.label for s in result.speaker_summaries]
+        print(f"Speakers: {', '.join(shown) or 'none found'}")
     failed = pm.failed_windows
     if failed and len(failed) == len(pm.windows):
         reason = failed[0].error
@@ -127,6 +183,7 @@ def cmd_process(args: argparse.Namespace) -> int:
 
 
 def cmd_transcribe(args: argparse.Namespace) -> int:
+    _check_recording(args.recording)
     from assistant.export.transcript import render_transcript
     from assistant.progress import ProgressBar
     from assistant.transcription.file import transcribe_file
@@ -169,6 +226,12 @@ def cmd_export(args: argparse.Namespace) -> int:
     )
 
 
+def cmd_speakers(args: argparse.Namespace) -> int:
+    from assistant.session.speakers import run_speakers
+
+    return run_speakers(_sessions_root(args), args.session, names=args.speaker_names, merges=args.merge)
+
+
 def cmd_devices(args: argparse.Namespace) -> int:
     from assistant.audio.commands import cmd_devices as run
 
@@ -205,8 +268,9 @@ def cmd_record(args: argparse.Namespace) -> int:
     from assistant.live.headless import run_headless
 
     return run_headless(
-        settings, details, session_name=args.session, device=args.device, from_file=args.from_file, no_llm=args.no_llm
-    )
+        settings, details, session_name=args.session, device=args.device, from_file=args.from_file, no_llm=args.no_llm,
+        speed=args.speed,
+    )  # fmt: skip
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -218,6 +282,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("recording", type=Path)
     p.add_argument("-o", "--output", type=Path, help="output folder (default: current folder)")
     _add_meeting_options(p)
+    _add_speaker_options(p)
     _add_model_options(p)
     _add_llm_options(p)
     p.set_defaults(handler=cmd_process)
@@ -248,11 +313,20 @@ def build_parser() -> argparse.ArgumentParser:
     _add_storage_options(p)
     p.set_defaults(handler=cmd_export)
 
+    p = sub.add_parser("speakers", help="list a session's speakers, or name / merge them (saved in the session)")
+    p.add_argument("session", help="session name (see `assistant sessions`)")
+    p.add_argument("--names", dest="speaker_names", type=_speaker_names, help='e.g. "S1=Omar,S2=Lena"')
+    p.add_argument("--merge", action="append", default=[], metavar="S3=S1", help="merge speaker S3 into S1")
+    _add_storage_options(p)
+    p.set_defaults(handler=cmd_speakers)
+
     p = sub.add_parser("record", help="record a live meeting (TUI; --headless prints JSON lines)")
     p.add_argument("--headless", action="store_true", help="no TUI: JSON lines on stdout until Ctrl-C/SIGTERM")
     p.add_argument("--device", help="input device index or name (see `assistant devices`)")
     p.add_argument("--session", help="session name (resumes it if it exists)")
     p.add_argument("--from-file", type=Path, help="simulate the microphone with a recording played in real time")
+    p.add_argument("--speed", type=_speed, default=1.0,
+                   help="with --from-file --headless: play N times faster than real time (benchmarks)")  # fmt: skip
     p.add_argument("--no-llm", action="store_true", help="transcribe only; no extraction")
     p.add_argument("--sessions-dir", type=Path, help="where sessions are stored")
     _add_meeting_options(p)

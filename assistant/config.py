@@ -39,6 +39,9 @@ class AsrSettings(BaseModel):
     vocabulary: list[str] = Field(default_factory=list)
     """Service names, acronyms and jargon passed to Whisper as hotwords."""
     vad: bool = True
+    allow_download: bool = False
+    """Let a named faster-whisper model (`small.en`, `large-v3`) be downloaded from the Hugging Face hub
+    once. Off by default: the assistant works offline and never reaches out on its own."""
 
 
 class LlmSettings(BaseModel):
@@ -49,7 +52,9 @@ class LlmSettings(BaseModel):
     api_key: SecretStr | None = None
     structured_output: Literal["auto", "json_schema", "json_object"] = "auto"
     """`json_schema` = the standard response format; `json_object` = json_object + schema (llama_cpp)."""
-    timeout_s: float = 300.0
+    timeout_s: float | None = None
+    """Seconds to wait for one answer. Unset: 300 for a remote server, 1800 for the embedded one, whose
+    single slot keeps generating a request the client gave up on, so a retry only queues behind it."""
     reasks: int = 1
     """How many times an invalid answer is sent back with the validation error before the window fails."""
     window_tokens: int = 900
@@ -61,10 +66,19 @@ class LlmSettings(BaseModel):
     """Threads for the embedded server (0 = all cores)."""
     gguf: Path | None = None
     """A different GGUF for the embedded server (default: the bundled Qwen2.5-Coder-1.5B-Instruct)."""
+    redact: Literal["auto", "on", "off"] = "auto"
+    """Replace e-mail addresses, keys/tokens and phone numbers in what is sent to the LLM (restored in the
+    answer). `auto` = on for a base URL that is not loopback, off for the embedded server and localhost."""
 
     @property
     def embedded(self) -> bool:
         return self.base_url is None or self.base_url == EMBEDDED_LLM
+
+    @property
+    def request_timeout_s(self) -> float:
+        if self.timeout_s is not None:
+            return self.timeout_s
+        return 1800.0 if self.embedded else 300.0
 
 
 class StorageSettings(BaseModel):
@@ -72,6 +86,13 @@ class StorageSettings(BaseModel):
     sessions_dir: Path = Field(default_factory=lambda: _xdg("XDG_DATA_HOME", ".local/share") / "sessions")
     prompts_dir: Path | None = None
     """Folder of prompt templates (default: the project's `prompts/`)."""
+
+
+class SpeakersSettings(BaseModel):
+    enabled: bool = True
+    """Diarize recordings when the `speakers` extra (senko) is installed; false = never."""
+    min_similarity: float = 0.35
+    """Live mode: cosine similarity a voice needs to get the nearest named voice's name."""
 
 
 class Settings(BaseSettings):
@@ -85,6 +106,7 @@ class Settings(BaseSettings):
     asr: AsrSettings = Field(default_factory=AsrSettings)
     llm: LlmSettings = Field(default_factory=LlmSettings)
     storage: StorageSettings = Field(default_factory=StorageSettings)
+    speakers: SpeakersSettings = Field(default_factory=SpeakersSettings)
 
     @classmethod
     def settings_customise_sources(

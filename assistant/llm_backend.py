@@ -8,6 +8,7 @@ from assistant.config import Settings
 from assistant.errors import ConfigError
 from assistant.extraction.embedded import EMBEDDED_MODEL_NAME, EmbeddedServer
 from assistant.extraction.llm import LLMClient
+from assistant.extraction.redact import redaction_enabled
 
 
 def open_llm(settings: Settings, stack: ExitStack) -> LLMClient:
@@ -23,10 +24,13 @@ def open_llm(settings: Settings, stack: ExitStack) -> LLMClient:
             # A timed-out request keeps running in the single-slot local server: retrying it only queues
             # the same work again. One retry still covers a dropped connection.
             transport_retries=1,
-            timeout_s=llm.timeout_s,
+            timeout_s=llm.request_timeout_s,
             reasks=llm.reasks,
             max_output_tokens=llm.max_output_tokens,
             temperature=llm.temperature,
+            # The server is ours: if it dies mid-meeting, the next request restarts it.
+            before_request=server.ensure_running,
+            redact=redaction_enabled(llm.redact, None, embedded=True),
         )
     if not llm.model:
         raise ConfigError("an LLM base URL is set but no model name: pass --llm-model (or llm.model in config)")
@@ -36,8 +40,9 @@ def open_llm(settings: Settings, stack: ExitStack) -> LLMClient:
         model=llm.model,
         api_key=llm.api_key.get_secret_value() if llm.api_key else "not-needed",
         mode=llm.structured_output,
-        timeout_s=llm.timeout_s,
+        timeout_s=llm.request_timeout_s,
         reasks=llm.reasks,
         max_output_tokens=llm.max_output_tokens,
         temperature=llm.temperature,
+        redact=redaction_enabled(llm.redact, llm.base_url, embedded=False),
     )

@@ -6,9 +6,9 @@ costs the transcription (users of comparable tools lose earlier work to a later 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.checks.apply import apply_checks
@@ -20,15 +20,40 @@ from assistant.export.atomic import atomic_write_text
 from assistant.extraction.extractor import Extractor, WindowProgress
 from assistant.extraction.prompts import PromptLibrary
 from assistant.llm_backend import open_llm
+from assistant.speakers.filemode import attribute_recording
+from assistant.speakers.names import (
+    SpeakerNames,
+    SpeakerSummary,
+    named_transcript,
+    speaker_summaries,
+    transcript_labels,
+)
 from assistant.transcription.file import transcribe_file
 from assistant.transcription.whisper import ProgressFn
+
+AskNames = Callable[[Sequence[SpeakerSummary]], Mapping[str, str]]
+"""Asks a person to name the speakers (label -> name; labels left out stay anonymous)."""
+
+
+@dataclass
+class SpeakerOptions:
+    names: Mapping[str, str] = field(default_factory=dict)
+    """Names given up front (`--speaker-names "S1=Omar,S2=Lena"`)."""
+    ask: AskNames | None = None
+    """Called once after diarization when `names` is empty (the interactive prompt)."""
+    notify: Callable[[str], None] | None = None
+    """Receives one line when attribution is off (not installed, disabled, failed)."""
 
 
 @dataclass
 class ProcessResult:
     transcript: Transcript
+    """With speaker names (or S1, S2… where unnamed) in `Segment.speaker` when attribution ran."""
     postmortem: Postmortem
     outputs: dict[str, Path]
+    speakers: SpeakerNames = field(default_factory=SpeakerNames)
+    speaker_summaries: list[SpeakerSummary] = field(default_factory=list)
+    attribution_off: str | None = None
 
 
 def hotwords_for(details: MeetingDetails, settings: Settings) -> list[str]:
@@ -59,14 +84,47 @@ def process_recording(
     settings: Settings,
     asr_progress: ProgressFn | None = None,
     llm_progress: WindowProgress | None = None,
+    speaker_options: SpeakerOptions | None = None,
 ) -> ProcessResult:
+    options = speaker_options or SpeakerOptions()
     transcript = transcribe_file(path, settings, hotwords_for(details, settings), asr_progress)
-    details = details.model_copy(update={"recording": path.name, "duration_s": round(transcript.duration, 2)})
+    attribution = attribute_recording(path, transcript, enabled=settings.speakers.enabled)
+    if attribution.off_reason and options.notify:
+        options.notify(attribution.off_reason)
     out_dir.mkdir(parents=True, exist_ok=True)
     stem = path.stem
     transcript_path = out_dir / f"{stem}.transcript.json"
+    # Saved before naming (a mistyped label must not cost the transcription), again once named.
+    atomic_write_text(transcript_path, attribution.transcript.model_dump_json(indent=2))
+    speakers = name_speakers(attribution.transcript, options)
+    transcript = named_transcript(attribution.transcript, speakers)
     atomic_write_text(transcript_path, transcript.model_dump_json(indent=2))
+    details = details.model_copy(update={"recording": path.name, "duration_s": round(transcript.duration, 2)})
+    outputs_extra = {"transcript": transcript_path}
+    if attribution.diarization is not None:
+        # The naming, kept next to the draft (labels refer to this recording's diarization).
+        speakers_path = out_dir / f"{stem}.speakers.json"
+        atomic_write_text(speakers_path, speakers.model_dump_json(indent=2) + "\n")
+        outputs_extra["speakers"] = speakers_path
     pm = draft_postmortem(transcript, details, settings, llm_progress)
     outputs = write_outputs(pm, out_dir, stem)
-    outputs["transcript"] = transcript_path
-    return ProcessResult(transcript, pm, outputs)
+    outputs.update(outputs_extra)
+    summaries = speaker_summaries(attribution.transcript, speakers)
+    return ProcessResult(transcript, pm, outputs, speakers, summaries, attribution.off_reason)
+
+
+def name_speakers(transcript: Transcript, options: SpeakerOptions) -> SpeakerNames:
+    """Names for the transcript's speakers: the given mapping, else whatever `ask` returns.
+
+    Raises SpeakerNameError for a label the recording does not have (before the slow LLM pass).
+    """
+    names = SpeakerNames()
+    labels = transcript_labels(transcript)
+    if not labels:
+        return names
+    mapping = options.names
+    if not mapping and options.ask is not None:
+        mapping = options.ask(speaker_summaries(transcript, names))
+    if mapping:
+        names.apply(mapping, labels)
+    return names

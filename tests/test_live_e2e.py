@@ -7,6 +7,7 @@ import os
 import signal
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -20,6 +21,13 @@ from tests.support.virtual_mic import VirtualMic
 pytestmark = [pytest.mark.slow, pytest.mark.llm, pytest.mark.timeout(1800)]
 
 FLAG_VALUES = {f.value for f in OWNER_FLAGS | DUE_FLAGS}
+
+
+def _flagged_actions(records: list[tuple[float, dict[str, Any]]]) -> list[tuple[float, dict[str, Any]]]:
+    return [
+        (t, r) for t, r in list(records)
+        if r.get("type") == "proposal" and r["kind"] == "action_item" and FLAG_VALUES & set(r["flags"])
+    ]  # fmt: skip
 
 
 def test_live_meeting_through_virtual_mic(virtual_mic: VirtualMic, tmp_path: Path) -> None:
@@ -36,7 +44,14 @@ def test_live_meeting_through_virtual_mic(virtual_mic: VirtualMic, tmp_path: Pat
         player = virtual_mic.play(meeting.audio)
         player.wait(timeout=600)
         playback_ended = time.monotonic()
-        time.sleep(3)
+        # The live path, not the final pass, must raise the flagged action item. The lines that hold
+        # it come last in this meeting, and one window of the 1.5B model takes 30-90 s on two shared
+        # cores, so keep recording (silence) while that window finishes; bench/live_latency.py
+        # measures the latency itself.
+        deadline = playback_ended + 420
+        while time.monotonic() < deadline and not _flagged_actions(child.records):
+            time.sleep(1)
+        stop_sent = time.monotonic()
         child.proc.send_signal(signal.SIGINT)
         assert child.finish(timeout=1200) == 0, child.stderr[-2000:]
     finally:
@@ -47,12 +62,8 @@ def test_live_meeting_through_virtual_mic(virtual_mic: VirtualMic, tmp_path: Pat
     error = wer(meeting.script_text, text)
     assert error < 0.35, f"live WER {error:.2f}: {text[:500]}"
 
-    early_flagged = [
-        r for t, r in child.records
-        if r.get("type") == "proposal" and r["kind"] == "action_item" and FLAG_VALUES & set(r["flags"])
-        and t <= playback_ended
-    ]  # fmt: skip
-    assert early_flagged, [r for _, r in child.records if r.get("type") == "proposal"]
+    live_flagged = [r for t, r in _flagged_actions(child.records) if t <= stop_sent]
+    assert live_flagged, [r for _, r in child.records if r.get("type") == "proposal"]
 
     finalised = child.wait_for("finalised", timeout=1)
     assert Path(finalised["exports"]["markdown"]).is_file()

@@ -50,3 +50,76 @@ def test_failed_window_lines_are_retried() -> None:
     assert [x.id for x in s.pending] == [0, 1, 2]
     assert not s.history
     assert s.due(20.0)
+
+
+def _failing_window(s: ExtractionScheduler, now: float) -> None:
+    assert s.due(now), (s.retry_at, now)
+    s.take()
+
+
+def test_unavailable_server_backs_off_exponentially_up_to_the_cap() -> None:
+    s = ExtractionScheduler(min_words=5, pause_s=1.0, max_wait_s=20, backoff_base_s=2, backoff_cap_s=30)
+    s.add([_seg(0), _seg(1)], now=0.0)
+    now, delays = 2.0, []
+    for _ in range(6):
+        _failing_window(s, now)
+        retry = s.failed(now, unavailable=True)
+        assert retry.action == "retry"
+        assert not s.due(now + retry.delay_s - 0.01)  # never before the backoff is over
+        delays.append(retry.delay_s)
+        now += retry.delay_s
+    assert delays == [2, 4, 8, 16, 30, 30]
+    assert [x.id for x in s.pending] == [0, 1]  # nothing dropped, however long the outage
+
+
+def test_retry_after_is_honoured_but_capped() -> None:
+    s = ExtractionScheduler(min_words=5, pause_s=1.0, backoff_base_s=2, backoff_cap_s=60)
+    s.add([_seg(0)], now=0.0)
+    _failing_window(s, 2.0)
+    assert s.failed(2.0, unavailable=True, retry_after_s=7).delay_s == 7
+    assert not s.due(8.9) and s.due(9.0)
+    s.take()
+    assert s.failed(9.0, unavailable=True, retry_after_s=3600).delay_s == 60
+
+
+def test_success_resets_the_backoff_and_the_backlog_goes_out_in_order() -> None:
+    s = ExtractionScheduler(min_words=5, pause_s=1.0, max_wait_s=20, context_lines=0, max_lines=3)
+    s.add([_seg(i) for i in range(2)], now=0.0)
+    _failing_window(s, 2.0)
+    s.failed(2.0, unavailable=True)
+    s.add([_seg(i) for i in range(2, 7)], now=3.0)  # the meeting goes on during the outage
+    first = s.take() if s.due(10.0) else []
+    assert [x.id for x in first] == [0, 1, 2]
+    s.done(ok=True, now=40.0)
+    assert s.failures == 0 and s.retry_at is None
+    assert s.due(40.0)  # a full window of backlog is due at once
+    assert [x.id for x in s.take()] == [3, 4, 5]
+    s.done(ok=True, now=70.0)
+    assert [x.id for x in s.take()] == [6]
+
+
+def test_bad_answers_skip_the_lines_after_max_tries() -> None:
+    s = ExtractionScheduler(min_words=5, pause_s=1.0, context_lines=0, max_bad_answers=3)
+    s.add([_seg(0), _seg(1)], now=0.0)
+    now = 2.0
+    for attempt in (1, 2):
+        _failing_window(s, now)
+        retry = s.failed(now, unavailable=False)
+        assert (retry.action, retry.attempt) == ("retry", attempt)
+        now += retry.delay_s
+    _failing_window(s, now)
+    s.add([_seg(2)], now=now)
+    retry = s.failed(now, unavailable=False)
+    assert (retry.action, retry.skipped_lines) == ("skip", 2)
+    assert [x.id for x in s.pending] == [2]  # later lines still go out live
+    assert [x.id for x in s.history] == [0, 1]  # kept as context; the final pass covers them
+    assert s.skipped_lines == 2
+
+
+def test_busy_worker_requeues_without_counting_a_failure() -> None:
+    s = ExtractionScheduler(min_words=5, pause_s=1.0, context_lines=0)
+    s.add([_seg(0)], now=0.0)
+    s.take()
+    s.requeue(2.0)
+    assert s.failures == 0 and s.retry_at is None and [x.id for x in s.pending] == [0]
+    assert s.due(2.0)

@@ -19,7 +19,7 @@ from assistant.domain.postmortem import ReviewStatus
 from assistant.session import Session, list_sessions
 
 ROOT = Path(__file__).resolve().parents[1]
-KILLS = 12
+KILLS = 24
 NAME = "crashy"
 
 
@@ -92,6 +92,8 @@ def test_sigkill_loses_no_acknowledged_segment_or_decision(tmp_path: Path) -> No
 
     # The test is only meaningful if the children really got work done between kills.
     assert len(segments) >= 20 and len(statuses) >= 10 and len(edits) >= 3, acks_per_run
+    print(f"\n{KILLS} kills: {len(segments)} acknowledged segments, {len(statuses)} review decisions, "
+          f"{len(edits)} edits, none lost")  # fmt: skip
     [info] = list_sessions(root)
     assert info.state == "interrupted" and info.segments >= len(segments)
     # The folder stays resumable by a new owner after all those kills.

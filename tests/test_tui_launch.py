@@ -42,7 +42,7 @@ def test_record_without_microphone_fails_before_the_ui(tmp_path: Path) -> None:
 def test_open_a_missing_recording(tmp_path: Path) -> None:
     proc = run("open", str(tmp_path / "nope.flac"), "--sessions-dir", str(tmp_path))
     assert proc.returncode == 2
-    assert "No such recording" in one_error_line(proc)
+    assert "nope.flac: no such file" in one_error_line(proc)
 
 
 def test_open_a_missing_session(tmp_path: Path) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from pathlib import Path
 
 import av
@@ -13,28 +15,60 @@ from assistant.errors import InputAudioError
 
 SAMPLE_RATE = 16_000
 Audio = npt.NDArray[np.float32]
+MIN_SAMPLES = SAMPLE_RATE // 10
+"""Less than 0.1 s of audio is treated as none."""
 
 
 def check_readable(path: Path) -> None:
-    """Fail early, with the reason a person can act on, before PyAV gives a cryptic one."""
-    if not path.exists():
-        raise InputAudioError(f"{path}: no such file")
-    if path.is_dir():
+    """Fail early, with the reason a person can act on, before PyAV gives a cryptic one (or, for a
+    FIFO or a device, blocks or reads forever)."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        broken = path.is_symlink()
+        raise InputAudioError(f"{path}: {'broken symbolic link' if broken else 'no such file'}") from None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise InputAudioError(f"{path}: too many levels of symbolic links (a symlink loop?)") from None
+        if exc.errno in (errno.EACCES, errno.EPERM):
+            raise InputAudioError(f"{path}: permission denied") from None
+        raise InputAudioError(f"{path}: cannot read it ({_reason(exc)})") from None
+    if stat.S_ISDIR(st.st_mode):
         raise InputAudioError(f"{path}: is a directory, not a recording")
+    if not stat.S_ISREG(st.st_mode):
+        raise InputAudioError(f"{path}: not a regular file (a pipe, device or socket), not a recording")
     if not os.access(path, os.R_OK):
         raise InputAudioError(f"{path}: permission denied")
-    if path.stat().st_size == 0:
+    if st.st_size == 0:
         raise InputAudioError(f"{path}: file is empty")
+
+
+def _open(path: Path) -> av.container.InputContainer:
+    check_readable(path)
+    try:
+        return av.open(str(path), metadata_errors="ignore")
+    except (av.error.FFmpegError, OSError, UnicodeDecodeError, ValueError) as exc:
+        raise InputAudioError(f"{path}: not a readable audio or video file ({_reason(exc)})") from exc
+
+
+def probe_file(path: Path) -> None:
+    """Cheap up-front check: raises InputAudioError unless the first 0.1 s of audio decodes.
+
+    Decodes only until MIN_SAMPLES are out, so it catches everything `decode_file` rejects except
+    damage further into the file (which `decode_file` tolerates: it keeps the readable part).
+    """
+    _decode(path, limit=MIN_SAMPLES)
 
 
 def decode_file(path: Path) -> Audio:
     """Return the first audio stream as 16 kHz mono float32 in [-1, 1]."""
-    check_readable(path)
-    try:
-        container = av.open(str(path), metadata_errors="ignore")
-    except (av.error.FFmpegError, UnicodeDecodeError, ValueError) as exc:
-        raise InputAudioError(f"{path}: not a readable audio or video file ({_reason(exc)})") from exc
+    return _decode(path)
+
+
+def _decode(path: Path, limit: int | None = None) -> Audio:
+    container = _open(path)
     chunks: list[Audio] = []
+    got = 0
     try:
         if not container.streams.audio:
             raise InputAudioError(f"{path}: the file has no audio stream")
@@ -44,16 +78,20 @@ def decode_file(path: Path) -> Audio:
             for frame in container.decode(stream):
                 for out in resampler.resample(frame):
                     chunks.append(out.to_ndarray().reshape(-1).astype(np.float32, copy=False))
-            for out in resampler.resample(None):
-                chunks.append(out.to_ndarray().reshape(-1).astype(np.float32, copy=False))
-        except av.error.FFmpegError as exc:
+                    got += chunks[-1].size
+                if limit is not None and got >= limit:
+                    break
+            else:
+                for out in resampler.resample(None):
+                    chunks.append(out.to_ndarray().reshape(-1).astype(np.float32, copy=False))
+        except (av.error.FFmpegError, ValueError) as exc:
             # A truncated file decodes up to the damage; keep what was readable if there is any.
             if not chunks:
                 raise InputAudioError(f"{path}: audio could not be decoded ({_reason(exc)})") from exc
     finally:
         container.close()
     audio = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.float32)
-    if audio.size < SAMPLE_RATE // 10:
+    if audio.size < MIN_SAMPLES:
         raise InputAudioError(f"{path}: the recording contains no audio (length {audio.size / SAMPLE_RATE:.2f} s)")
     return audio
 

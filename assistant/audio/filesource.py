@@ -26,21 +26,25 @@ class FileSource:
 
     sample_rate = SAMPLE_RATE
 
-    def __init__(self, path: Path, realtime: bool = True, block_s: float = 0.1) -> None:
-        self._init(decode_file(Path(path)), realtime, block_s)
+    def __init__(self, path: Path, realtime: bool = True, block_s: float = 0.1, speed: float = 1.0) -> None:
+        self._init(decode_file(Path(path)), realtime, block_s, speed)
 
     @classmethod
-    def from_audio(cls, audio: Audio, *, realtime: bool = True, block_s: float = 0.1) -> FileSource:
+    def from_audio(cls, audio: Audio, *, realtime: bool = True, block_s: float = 0.1, speed: float = 1.0) -> FileSource:
         """Play samples that are already in memory (tests, synthetic input)."""
         self = cls.__new__(cls)
-        self._init(np.asarray(audio, dtype=np.float32).reshape(-1), realtime, block_s)
+        self._init(np.asarray(audio, dtype=np.float32).reshape(-1), realtime, block_s, speed)
         return self
 
-    def _init(self, audio: Audio, realtime: bool, block_s: float) -> None:
+    def _init(self, audio: Audio, realtime: bool, block_s: float, speed: float = 1.0) -> None:
         if block_s <= 0:
             raise ValueError("block_s must be positive")
+        if speed <= 0:
+            raise ValueError("speed must be positive")
         self._audio = audio
         self._realtime = realtime
+        self._speed = speed
+        """With `realtime`: play this many times faster than real time (long-meeting benchmarks)."""
         self._block = max(1, round(block_s * SAMPLE_RATE))
         self._pos = 0
         self._t0: float | None = None
@@ -63,7 +67,7 @@ class FileSource:
             return None
         end = min(self._pos + self._block, self._audio.size)
         if self._realtime:
-            wait = self._t0 + end / SAMPLE_RATE - time.monotonic()
+            wait = self._t0 + end / SAMPLE_RATE / self._speed - time.monotonic()
             if wait > timeout:
                 time.sleep(max(0.0, timeout))
                 return None

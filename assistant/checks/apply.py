@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from assistant.checks.dates import normalize_due
 from assistant.checks.evidence import TranscriptIndex
-from assistant.checks.owners import check_owner
+from assistant.checks.owners import check_owner, is_commitment
 from assistant.checks.rootcause import blaming_flags, check_root_cause
 from assistant.checks.support import supported
 from assistant.checks.text import is_speaker_label
@@ -32,7 +32,8 @@ def apply_checks(
     flags (and a due_date derived from their due text) are recomputed.
     """
     index = TranscriptIndex(transcript.segments)
-    speakers = _speaker_names(transcript, speakers_by_segment or {})
+    who = _speakers(transcript, speakers_by_segment or {})
+    speakers = {sid: name for sid, name in who.items() if not is_speaker_label(name)}
     attendees = list(pm.details.attendees) or _distinct(speakers.values())
     transcript_text = transcript.text  # a property that joins every segment: build it once
     by_id = transcript.by_id()
@@ -40,6 +41,7 @@ def apply_checks(
     for item in pm.all_items():
         if not item.evidence.verified:
             item.evidence = index.locate(item.evidence.quote, item.evidence.segment_ids)
+        item.evidence.speaker = _cited_speaker(item, by_id, who)
         flags: list[Flag] = []
         if not item.evidence.verified or (item is not pm.summary and not _supported(item, by_id)):
             flags.append(Flag.UNVERIFIED_EVIDENCE)
@@ -64,12 +66,12 @@ def _action_flags(
     speakers: Mapping[int, str],
     transcript_text: str,
 ) -> list[Flag]:
-    first_segment = item.evidence.segment_ids[0] if item.evidence.segment_ids else None
+    said_by = item.evidence.speaker
     owner = check_owner(
         item.owner,
         item.evidence.quote,
         attendees,
-        speaker=speakers.get(first_segment) if first_segment is not None else None,
+        speaker=said_by if said_by is not None and said_by in speakers.values() else None,
         transcript_text=transcript_text,
         from_user=item.edited,
     )
@@ -84,14 +86,27 @@ def _action_flags(
     return owner.flags + due.flags
 
 
-def _speaker_names(transcript: Transcript, overrides: Mapping[int, str]) -> dict[int, str]:
-    """Segment id -> speaker name, for segments whose speaker is a real name."""
+def _speakers(transcript: Transcript, overrides: Mapping[int, str]) -> dict[int, str]:
+    """Segment id -> its speaker as shown: a name, or an anonymous label such as "S1"."""
     names: dict[int, str] = {}
     for segment in transcript.segments:
         name = (overrides.get(segment.id) or segment.speaker or "").strip()
-        if name and not is_speaker_label(name):
+        if name:
             names[segment.id] = name
     return names
+
+
+def _cited_speaker(item: Item, by_id: Mapping[int, Segment], who: Mapping[int, str]) -> str | None:
+    """Who said the item's evidence. When the cited lines have several speakers, the one whose line
+    holds the commitment ("I'll …") is the one "I" refers to; otherwise the first line's speaker."""
+    cited = [i for i in item.evidence.segment_ids if i in who]
+    if not cited:
+        return None
+    if len({who[i] for i in cited}) > 1:
+        for i in cited:
+            if i in by_id and is_commitment(by_id[i].text):
+                return who[i]
+    return who[cited[0]]
 
 
 def _distinct(names: Iterable[str]) -> list[str]:

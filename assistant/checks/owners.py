@@ -10,7 +10,9 @@ Conventions (decided here, tested in tests/test_checks_owners.py):
 - "I"/"me", or a model-given name while the quote is a first-person commitment ("I'll add the
   alert") that does not contain the name: the speaker of the quote when known, else owner None.
   The same applies when the model gave no owner but the quote is "I'll ...";
-- "he", "she", "you" become owner None: we do not know who was meant and never guess;
+- "he", "she", "you" become owner None: we do not know who was meant and never guess; so does an
+  anonymous speaker label ("S2", "SPEAKER_01") the model copied from the transcript (the speaker of
+  a first-person quote when named);
 - an owner cleared this way is OWNER_UNCONFIRMED when the quote points at someone by pronoun
   ("I'll", "can you", "he"), else NO_OWNER. The flag depends on the quote only, so a second run
   (which sees owner None) reaches the same flag;
@@ -218,6 +220,9 @@ def check_owner(
         return _from_speaker(speaker, quote, attendees)
     if key in _UNKNOWN_PERSON:
         return OwnerResult(cleaned, [Flag.OWNER_UNCONFIRMED]) if from_user else _unresolved(quote)
+    if is_speaker_label(cleaned) and not from_user:
+        # The model copied an anonymous label ("S2") from the transcript: a voice, not a name yet.
+        return _from_speaker(speaker, quote, attendees) if commitment else _unresolved(quote)
 
     # Split the cleaned text, not the key: the key has already lost "," "/" "&" "+".
     parts = [p for p in (name_key(x) for x in _SPLIT_OWNERS.split(cleaned.lower())) if p]

@@ -57,6 +57,8 @@ class Evidence(BaseModel):
     end: float | None = None
     quote: str = ""
     verified: bool = False
+    speaker: str | None = None
+    """Who said the cited line (attendee name, or S1/S2… while unnamed); set by the checks."""
 
 
 class Item(BaseModel):

@@ -119,8 +119,12 @@ def _legend() -> list[str]:
 
 
 def _said_at(item: Item) -> str | None:
+    """ "[mm:ss]" where the evidence was said, with who said it when known: "[mm:ss, Omar]"."""
     start = item.evidence.start
-    return None if start is None else f"[{meeting_clock(start)}]"
+    if start is None:
+        return None
+    speaker = md_inline(item.evidence.speaker or "")
+    return f"[{meeting_clock(start)}, {speaker}]" if speaker else f"[{meeting_clock(start)}]"
 
 
 def _flag_list(flags: Iterable[Flag]) -> str:

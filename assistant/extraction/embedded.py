@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import logging
 import os
 import signal
 import socket
@@ -16,7 +17,10 @@ from types import TracebackType
 
 from assistant.config import LlmSettings
 from assistant.errors import LLMError
+from assistant.extraction.llm import LLMUnavailable
 from assistant.extraction.weights import bundled_gguf
+
+log = logging.getLogger(__name__)
 
 EMBEDDED_MODEL_NAME = "qwen2.5-coder-1.5b-instruct"
 
@@ -50,6 +54,10 @@ class EmbeddedServer:
         self.proc: subprocess.Popen[bytes] | None = None
         self.port = 0
         self.log_path = cache_dir / "logs" / "llm-server.log"
+        self.restarts = 0
+        self._wanted = False
+        """Started and not stopped: a dead process is then a crash to recover from."""
+        self._atexit_registered = False
 
     @property
     def base_url(self) -> str:
@@ -63,7 +71,32 @@ class EmbeddedServer:
         gguf = self.settings.gguf or bundled_gguf(self.cache_dir)
         if not gguf.is_file():
             raise LLMError(f"LLM weights not found: {gguf}")
-        self.port = free_port()
+        self._launch(gguf, free_port())
+        self._wanted = True
+        if not self._atexit_registered:
+            atexit.register(self.stop)
+            self._atexit_registered = True
+        self._wait_ready()
+        return self
+
+    def ensure_running(self) -> None:
+        """Restart the server if it died under us (OOM killer, crash, kill -9), on the same port so
+        clients keep their URL. Called before every request; a no-op while it runs or once stopped."""
+        proc = self.proc
+        if not self._wanted or (proc is not None and proc.poll() is None):
+            return
+        log.warning("embedded LLM server exited (code %s); restarting it", proc.returncode if proc else None)
+        self.restarts += 1
+        try:
+            self._launch(self.settings.gguf or bundled_gguf(self.cache_dir), self.port)
+            self._wait_ready()
+        except LLMError as exc:
+            # Worth retrying later (the port may still be held): the caller backs off and calls again.
+            self._wanted = True
+            raise LLMUnavailable(f"embedded LLM server died and did not restart: {exc.message}") from exc
+
+    def _launch(self, gguf: Path, port: int) -> None:
+        self.port = port
         # One log per server: several assistants (or tests) may run at once.
         self.log_path = self.cache_dir / "logs" / f"llm-server-{self.port}.log"
         threads = self.settings.threads or (os.cpu_count() or 1)
@@ -79,9 +112,13 @@ class EmbeddedServer:
             # llama.cpp repacks the Q4_K weights for AVX2; with mmap the original pages stay resident
             # too. Reading into memory instead measured 1.4 GB RSS against 2.0 GB.
             "--use_mmap", "False",
+            # The server defaults to logits for EVERY token (for logprobs, which we never ask for): an
+            # n_ctx × vocabulary float32 array (4096 × 151,936 × 4 B = 2.5 GB) that fills as the context
+            # does, plus the output projection computed for every prompt token. Off: last token only.
+            "--logits_all", "False",
         ]  # fmt: skip
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        log = open(self.log_path, "wb")  # noqa: SIM115  (owned by the child for its lifetime)
+        out = open(self.log_path, "wb")  # noqa: SIM115  (owned by the child for its lifetime)
         # start_new_session: a Ctrl-C in the terminal reaches us, not the server; we stop it ourselves.
         env = dict(os.environ)
         # llama.cpp's OpenMP threads spin while waiting for each other; when the cores are shared (live
@@ -89,17 +126,14 @@ class EmbeddedServer:
         env.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         self.proc = subprocess.Popen(
             cmd,
-            stdout=log,
+            stdout=out,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             start_new_session=True,
             env=env,
             preexec_fn=_die_with_parent,
         )
-        log.close()
-        atexit.register(self.stop)
-        self._wait_ready()
-        return self
+        out.close()
 
     def _wait_ready(self) -> None:
         deadline = time.monotonic() + self.startup_timeout_s
@@ -127,6 +161,7 @@ class EmbeddedServer:
         return lines[-1][:200] if lines else "no output"
 
     def stop(self) -> None:
+        self._wanted = False
         proc, self.proc = self.proc, None
         if proc is None or proc.poll() is not None:
             return

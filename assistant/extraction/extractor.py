@@ -3,21 +3,33 @@
 from __future__ import annotations
 
 import logging
+import re
+import time
 from collections.abc import Callable, Sequence
+from typing import Literal
 
 from assistant.domain.postmortem import MeetingDetails, Postmortem, WindowStatus
 from assistant.domain.transcript import Segment
 from assistant.errors import LLMError
 from assistant.extraction.convert import clean, wire_to_postmortem
-from assistant.extraction.llm import LLMClient
+from assistant.extraction.llm import LLMClient, LLMUnavailable
 from assistant.extraction.merge import merge_into
 from assistant.extraction.prompts import PromptLibrary
-from assistant.extraction.schema import WireExtraction
+from assistant.extraction.redact import Redaction, scrubbed_errors
+from assistant.extraction.schema import WireExtraction, WireLiveExtraction
 from assistant.extraction.windows import Window, make_windows
 
 log = logging.getLogger(__name__)
 
 WindowProgress = Callable[[int, int], None]
+Focus = Literal["full", "live"]
+"""`full`: every postmortem section (file import, final pass). `live`: decisions, action items and open
+questions only, a short answer so items surface while people are still in the room."""
+_PROMPTS: dict[Focus, tuple[str, str]] = {
+    "full": ("extract_system.txt", "example_output.json"),
+    "live": ("live_system.txt", "live_example_output.json"),
+}
+_FENCE_TAG = re.compile(r"</(?=\s*transcript)", re.I)
 
 
 def fmt_clock(seconds: float) -> str:
@@ -30,7 +42,9 @@ def transcript_lines(segments: Sequence[Segment]) -> str:
     lines = []
     for seg in segments:
         who = f"{clean(seg.speaker)}: " if seg.speaker else ""
-        lines.append(f"L{seg.id} [{fmt_clock(seg.start)}] {who}{clean(seg.text)}")
+        # The prompt fences the transcript in <transcript> tags: speech must not be able to close them.
+        text = _FENCE_TAG.sub("< /", clean(seg.text))
+        lines.append(f"L{seg.id} [{fmt_clock(seg.start)}] {_FENCE_TAG.sub('< /', who)}{text}")
     return "\n".join(lines)
 
 
@@ -62,16 +76,26 @@ def meeting_context(details: MeetingDetails) -> str:
 
 
 class Extractor:
-    def __init__(self, client: LLMClient, prompts: PromptLibrary, window_tokens: int = 900) -> None:
+    retry_pause_s = 10.0
+    """File extraction: pause before the one retry of windows lost to an unavailable server."""
+
+    def __init__(
+        self, client: LLMClient, prompts: PromptLibrary, window_tokens: int = 900, focus: Focus = "full"
+    ) -> None:
         self.client = client
         self.prompts = prompts
         self.window_tokens = window_tokens
+        self.focus: Focus = focus
+        self.last_unavailable: LLMUnavailable | None = None
+        """Why the last `extract_window` failed, when the server was unavailable."""
+        self.sleep: Callable[[float], None] = time.sleep
 
     def messages(self, window: Window, details: MeetingDetails, known: str = "") -> list[dict[str, str]]:
+        system_file, example_file = _PROMPTS[self.focus]
         system = self.prompts.render(
-            "extract_system.txt",
+            system_file,
             example_transcript=self.prompts.raw("example_transcript.txt").strip(),
-            example_output=self.prompts.raw("example_output.json").strip(),
+            example_output=self.prompts.raw(example_file).strip(),
         )
         user = self.prompts.render(
             "extract_user.txt",
@@ -89,12 +113,14 @@ class Extractor:
         """One window → proposals. An LLM failure becomes a failed WindowStatus, never an exception.
         `known` lists items already proposed (live mode), so the model completes them instead of
         restating them."""
+        self.last_unavailable = None
         calls_before = self.client.usage.calls
         try:
-            messages = self.messages(window, details, known)
-            wire = self.client.complete(messages, WireExtraction, name="postmortem_window")
+            found = self.run_window(window, details, known)
         except LLMError as exc:
             log.warning("window %d failed: %s", window.index, exc.message)
+            if isinstance(exc, LLMUnavailable):
+                self.last_unavailable = exc
             status = WindowStatus(
                 index=window.index,
                 start=window.start,
@@ -111,7 +137,29 @@ class Extractor:
             ok=True,
             attempts=max(1, self.client.usage.calls - calls_before),
         )
-        return wire_to_postmortem(wire, window.segments), status
+        return found, status
+
+    def run_window(self, window: Window, details: MeetingDetails, known: str = "") -> Postmortem:
+        """One window → proposals; raises LLMError (live mode needs its kind to choose a backoff)."""
+        messages = self.messages(window, details, known)
+        # Secrets said in the meeting stay on this machine; the answer gets them back (see redact.py).
+        redaction = Redaction() if self.client.redact else None
+        if redaction is not None:
+            messages = redaction.redact_messages(messages)
+        with scrubbed_errors(self.client.api_key):
+            if self.focus == "live":
+                wire = self.client.complete(messages, WireLiveExtraction, name="live_window").as_full()
+            else:
+                wire = self.client.complete(messages, WireExtraction, name="postmortem_window")
+        if redaction is not None:
+            wire = redaction.restore_model(wire)
+        return wire_to_postmortem(wire, window.segments)
+
+    def with_client(self, client: LLMClient) -> Extractor:
+        return Extractor(client, self.prompts, self.window_tokens, self.focus)
+
+    def focused(self, focus: Focus) -> Extractor:
+        return Extractor(self.client, self.prompts, self.window_tokens, focus)
 
     def extract(
         self,
@@ -122,12 +170,27 @@ class Extractor:
     ) -> Postmortem:
         pm = draft or Postmortem(details=details)
         windows = make_windows(segments, self.window_tokens)
+        unavailable: list[tuple[Window, LLMUnavailable]] = []
         for window in windows:
             if progress:
                 progress(window.index, len(windows))
             found, status = self.extract_window(window, details)
             merge_into(pm, found)
             pm.windows.append(status)
+            if self.last_unavailable is not None:
+                unavailable.append((window, self.last_unavailable))
+        # Windows lost to an unavailable server (down, restarting, rate limited) get one more try after
+        # the others and a pause: a short outage then costs nothing. A window that still fails stays
+        # marked as not analysed in the draft.
+        if unavailable:
+            wait = min(max(e.retry_after_s or 0.0 for _, e in unavailable) or self.retry_pause_s, 60.0)
+            log.warning("%d window(s) failed, LLM unavailable; retrying in %.0f s", len(unavailable), wait)
+            self.sleep(wait)
+            for window, _ in unavailable:
+                found, status = self.extract_window(window, details)
+                if status.ok:
+                    merge_into(pm, found)
+                    pm.windows = [status if w.index == window.index else w for w in pm.windows]
         if progress:
             progress(len(windows), len(windows))
         return pm

@@ -12,8 +12,12 @@ error a bounded number of times (`reasks`), then `InvalidAnswer` is raised — n
 from __future__ import annotations
 
 import copy
+import dataclasses
+import datetime as dt
+import email.utils
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
 
@@ -28,6 +32,42 @@ Mode = Literal["json_schema", "json_object"]
 
 class InvalidAnswer(LLMError):
     """The model answered, but not with valid output, after the allowed re-asks."""
+
+
+class LLMUnavailable(LLMError):
+    """The server could not answer now (unreachable, timed out, rate limited, 5xx): worth retrying
+    the same request later. `retry_after_s` is the server's Retry-After, when it sent one."""
+
+    def __init__(self, message: str, retry_after_s: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+
+
+def retry_after_seconds(headers: Any, now: dt.datetime | None = None) -> float | None:
+    """Seconds from a `Retry-After` (delta-seconds or HTTP date) or `retry-after-ms` header; None if
+    absent or unreadable. Never negative."""
+    if headers is None:
+        return None
+    try:
+        millis = headers.get("retry-after-ms")
+        if millis is not None:
+            return max(0.0, float(millis) / 1000)
+        value = headers.get("retry-after")
+    except (AttributeError, ValueError):
+        return None
+    if value is None:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return max(0.0, (when - (now or dt.datetime.now(dt.UTC))).total_seconds())
 
 
 @dataclass
@@ -86,6 +126,10 @@ class LLMClient:
     temperature: float = 0.0
     transport_retries: int = 2
     usage: Usage = field(default_factory=Usage)
+    redact: bool = False
+    """Callers (the extractor) redact secrets from requests to this server; see extraction/redact.py."""
+    before_request: Callable[[], None] | None = None
+    """Called before every request, e.g. to restart an embedded server that died (may raise LLMError)."""
 
     def __post_init__(self) -> None:
         # The SDK retries connection errors, 408/409/429 (honouring Retry-After) and 5xx with backoff.
@@ -101,6 +145,13 @@ class LLMClient:
     def resolved_mode(self) -> Mode | None:
         return self._resolved
 
+    def with_transport_retries(self, retries: int) -> LLMClient:
+        """A client for the same server whose SDK retries differ (live mode retries windows itself,
+        visibly, instead of sleeping silently inside the SDK). Shares usage and the resolved mode."""
+        twin = dataclasses.replace(self, transport_retries=retries, usage=self.usage)
+        twin._resolved = self._resolved
+        return twin
+
     def _response_format(self, mode: Mode, name: str, schema: dict[str, Any]) -> dict[str, Any]:
         if mode == "json_schema":
             return {"type": "json_schema", "json_schema": {"name": name, "schema": schema, "strict": True}}
@@ -109,6 +160,8 @@ class LLMClient:
     def _create(self, messages: list[dict[str, str]], name: str, schema: dict[str, Any]) -> Any:
         modes: list[Mode] = [self._resolved] if self._resolved else ["json_schema", "json_object"]
         last: Exception | None = None
+        if self.before_request is not None:
+            self.before_request()
         for mode in modes:
             try:
                 # Untyped on purpose: `json_object + schema` is not in the SDK's typed params.
@@ -129,14 +182,21 @@ class LLMClient:
                 if self._resolved is None and mode == "json_schema" and _rejects_format(exc):
                     last = exc
                     continue
+                # A 5xx is the server failing now; a 5xx about the response format is a wrong setting.
+                if isinstance(exc, openai.InternalServerError) and not _rejects_format(exc):
+                    raise LLMUnavailable(f"LLM server error: {_short(exc)}", _retry_after(exc)) from exc
                 raise LLMError(f"LLM server error: {_short(exc)}") from exc
             except openai.AuthenticationError as exc:
                 raise LLMError("LLM server rejected the API key (HTTP 401)") from exc
             except openai.APITimeoutError as exc:
-                raise LLMError(f"LLM request timed out after {self.timeout_s:.0f} s") from exc
+                raise LLMUnavailable(f"LLM request timed out after {self.timeout_s:.0f} s") from exc
             except openai.APIConnectionError as exc:
-                raise LLMError(f"cannot reach the LLM server at {self.base_url}") from exc
+                raise LLMUnavailable(f"cannot reach the LLM server at {self.base_url}") from exc
+            except openai.RateLimitError as exc:
+                raise LLMUnavailable("LLM server is rate limiting (HTTP 429)", _retry_after(exc)) from exc
             except openai.APIStatusError as exc:
+                if exc.status_code in (408, 409) or exc.status_code >= 500:
+                    raise LLMUnavailable(f"LLM server error: HTTP {exc.status_code}", _retry_after(exc)) from exc
                 raise LLMError(f"LLM server error: HTTP {exc.status_code}") from exc
             self._resolved = mode
             return resp
@@ -179,6 +239,10 @@ class LLMClient:
 def _rejects_format(exc: Exception) -> bool:
     text = str(exc).lower()
     return any(k in text for k in ("response_format", "json_schema", "json_object", "'text'"))
+
+
+def _retry_after(exc: openai.APIStatusError) -> float | None:
+    return retry_after_seconds(getattr(exc.response, "headers", None))
 
 
 def _short(obj: object) -> str:

@@ -63,3 +63,23 @@ class WireExtraction(BaseModel):
     action_items: list[WireAction]
     open_questions: list[WireNote]
     follow_up: list[WireNote]
+
+
+class WireLiveExtraction(BaseModel):
+    """One live window's findings: only what the facilitator must react to during the meeting.
+
+    A 1.5B model on two cores writes ~15 tokens/s; the full schema made it write 500-1000 tokens per
+    window (minutes each), so items raised at the end of a meeting surfaced long after it. The full
+    draft comes from the final pass over the whole meeting."""
+
+    decisions: list[WireNote]
+    action_items: list[WireAction]
+    open_questions: list[WireNote]
+
+    def as_full(self) -> WireExtraction:
+        empty = WireImpact(duration=None, users_affected=None, revenue=None, sla=None, tickets=None)
+        return WireExtraction(
+            summary=None, impact=empty, timeline=[], whys=[], systemic_cause=None, what_worked=[], what_didnt=[],
+            decisions=self.decisions, action_items=self.action_items, open_questions=self.open_questions,
+            follow_up=[],
+        )  # fmt: skip

@@ -44,6 +44,10 @@ class LiveState:
     recorded_s: float = 0.0
     stream_ended: bool = False
     errors: list[str] = field(default_factory=list)
+    llm_note: str = ""
+    """Why extraction is behind ("LLM unreachable, retry 3 in 8 s"); empty while it works."""
+    llm_retry_at: float | None = None
+    """Monotonic time of the next retry, for a countdown."""
     latencies: list[float] = field(default_factory=list)
     lags: list[float] = field(default_factory=list)
 
@@ -102,13 +106,17 @@ class LiveController:
                 self.state.stream_ended = True
 
     def _on_proposals(self, event: ProposalsExtracted) -> None:
-        self.scheduler.done(event.status.ok, self.clock())
-        if not event.status.ok:
-            self.output({"type": "error", "worker": "llm", "fatal": False,
-                         "message": f"extraction failed, will retry: {event.status.error}"})  # fmt: skip
-            return
-        self.session.merge_proposals(event.draft)
         now = self.clock()
+        if not event.status.ok:
+            self._on_failure(event, now)
+            return
+        failures = self.scheduler.failures
+        self.scheduler.done(True, now)
+        if failures:
+            self.state.llm_note, self.state.llm_retry_at = "", None
+            self.output({"type": "llm_status", "state": "recovered", "failed_attempts": failures,
+                         "pending_lines": len(self.scheduler.pending)})  # fmt: skip
+        self.session.merge_proposals(event.draft)
         pm = self.session.postmortem
         for item in pm.all_items():
             fp = fingerprint(item)
@@ -116,6 +124,27 @@ class LiveController:
                 continue
             self._seen[item.id] = fp
             self.output(item_record(pm, item, self._latency(item, now)))
+
+    def _on_failure(self, event: ProposalsExtracted, now: float) -> None:
+        """Back off and say so: one `llm_status` line per failed call, the same note in the state."""
+        error = event.status.error or "no answer"
+        retry = self.scheduler.failed(now, unavailable=event.unavailable, retry_after_s=event.retry_after_s)
+        record: dict[str, Any] = {"type": "llm_status", "state": "retrying" if retry.action == "retry" else "skipped",
+                                  "attempt": retry.attempt, "error": error, "unavailable": event.unavailable,
+                                  "pending_lines": len(self.scheduler.pending)}  # fmt: skip
+        if retry.action == "retry":
+            record["retry_in_s"] = round(retry.delay_s, 2)
+            if event.retry_after_s is not None:
+                record["retry_after_s"] = event.retry_after_s
+            self.state.llm_retry_at = now + retry.delay_s
+            self.state.llm_note = f"extraction failed ({error}); retry {retry.attempt} in {retry.delay_s:.0f} s"
+        else:
+            # Those lines are not lost: the final pass reads the whole meeting again.
+            record["skipped_lines"] = retry.skipped_lines
+            self.state.llm_retry_at = None
+            self.state.llm_note = f"extraction skipped {retry.skipped_lines} lines ({error}); final pass will retry"
+        self.state.errors.append(f"llm: {error}")
+        self.output(record)
 
     def _latency(self, item: Item, now: float) -> float | None:
         """Seconds from the end of the evidence utterance (in wall time) to now."""
@@ -136,4 +165,4 @@ class LiveController:
         segments = self.scheduler.take()
         job = ExtractionJob(segments, self.session.details, known_items(self.session.postmortem), now)
         if not self.llm.submit(job):
-            self.scheduler.done(False, now)
+            self.scheduler.requeue(now)

@@ -35,7 +35,14 @@ class LiveEngine:
         self._asr_queue: queue.Queue[Audio | None] = queue.Queue()
         self.pump = AudioPump(source, self.recorder, self._asr_queue, emit)
         self.asr = AsrWorker(stream, self._asr_queue, emit, time_offset=self.time_offset)
-        self.llm = LlmWorker(extractor, emit) if extractor is not None else None
+        # Live mode retries failed windows itself, with a visible backoff; SDK retries would sleep
+        # silently in the worker (up to 2 min on a Retry-After) with no status to show.
+        # The live windows ask only for what needs a reaction in the room (see extractor.Focus); the final
+        # pass drafts every section.
+        live_extractor = (
+            extractor.with_client(extractor.client.with_transport_retries(0)).focused("live") if extractor else None
+        )
+        self.llm = LlmWorker(live_extractor, emit) if live_extractor is not None else None
         self.stream_started_at = 0.0
 
     def start(self) -> None:

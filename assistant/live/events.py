@@ -45,6 +45,11 @@ class ProposalsExtracted:
     segment_ids: list[int]
     requested_at: float
     finished_at: float
+    unavailable: bool = False
+    """A failed call because the server could not answer (down, timed out, 429, 5xx), as opposed
+    to an unusable answer: decides how the window is retried."""
+    retry_after_s: float | None = None
+    """The server's Retry-After, when it sent one."""
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ import json
 import queue
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any, TextIO
@@ -21,6 +21,7 @@ from assistant.audio.source import AudioSource
 from assistant.checks.apply import apply_checks
 from assistant.config import Settings
 from assistant.domain.postmortem import MeetingDetails
+from assistant.errors import AssistantError
 from assistant.export import write_outputs
 from assistant.extraction.extractor import Extractor
 from assistant.extraction.prompts import PromptLibrary
@@ -33,11 +34,11 @@ from assistant.session import Session
 from assistant.transcription.whisper import WhisperTranscriber
 
 
-def open_source(device: str | None, from_file: Path | None) -> AudioSource:
+def open_source(device: str | None, from_file: Path | None, speed: float = 1.0) -> AudioSource:
     if from_file is not None:
         from assistant.audio.filesource import FileSource
 
-        return FileSource(from_file, realtime=True)
+        return FileSource(from_file, realtime=True, speed=speed)
     from assistant.audio.capture import Capture, list_devices, resolve_device
 
     spec: int | str | None = int(device) if device is not None and device.isdigit() else device
@@ -56,6 +57,7 @@ def run_headless(
     no_llm: bool = False,
     out: TextIO | None = None,
     source_factory: Callable[[], AudioSource] | None = None,
+    speed: float = 1.0,
 ) -> int:
     stream = out or sys.stdout
 
@@ -65,12 +67,15 @@ def run_headless(
 
     root = settings.storage.sessions_dir
     # Open the input first: no microphone is a one-line error before anything is written.
-    source = source_factory() if source_factory else open_source(device, from_file)
+    source = source_factory() if source_factory else open_source(device, from_file, speed)
+    # Then the speech model: a missing/corrupt/too-large model or absent CUDA is one line before any
+    # session folder exists. Nothing has been said yet, so nothing is lost, and the user fixes the
+    # setting in seconds; recording audio-only instead would hide the failure until after the meeting.
+    transcriber = WhisperTranscriber(settings.asr)
     with ExitStack() as stack:
         session = stack.enter_context(Session.create(root, details, session_name, resume=True))
         merged_details = session.details if session.details.attendees else details
         emit_line({"type": "session", "name": session.name, "path": str(session.path)})
-        transcriber = WhisperTranscriber(settings.asr)
         extractor = None
         if not no_llm:
             client = open_llm(settings, stack)
@@ -81,7 +86,11 @@ def run_headless(
         controller = LiveController(session, scheduler, engine.llm, emit_line, stream_started_at=0.0,
                                     time_offset=engine.time_offset)  # fmt: skip
         engine.start()
+        stack.enter_context(_stop_on_storage_error(engine))
         controller.stream_started_at = engine.stream_started_at
+        # Capture is running from here: what was said after this line is in the recording (≤ 1 s lost
+        # on a crash). A resumed session continues its recording at `offset_s`.
+        emit_line({"type": "recording", "offset_s": round(engine.time_offset, 3)})
         stopping = False
         try:
             _pump_events(events, controller, until=lambda: controller.state.stream_ended)
@@ -92,7 +101,7 @@ def run_headless(
             engine.stop_capture()
             _pump_events(events, controller, until=lambda: controller.state.stream_ended)
         # Let an extraction in flight land (it is stored the moment it arrives), then stop the worker.
-        deadline = time.monotonic() + settings.llm.timeout_s
+        deadline = time.monotonic() + settings.llm.request_timeout_s
         _pump_events(events, controller, until=lambda: not scheduler.in_flight or time.monotonic() > deadline,
                      schedule=False)  # fmt: skip
         engine.shutdown()
@@ -100,6 +109,26 @@ def run_headless(
         _finalise(session, merged_details.model_copy(update=recorded), extractor, emit_line)
         _report(controller, emit_line)
     return 0
+
+
+@contextlib.contextmanager
+def _stop_on_storage_error(engine: LiveEngine) -> Iterator[None]:
+    """A session that can no longer be written (disk full, read-only, I/O error) ends the run: stop the
+    capture, close the recording (its header is patched, so what was saved stays playable) and say in
+    the one error line what was kept. Runs before the session is closed (ExitStack order)."""
+    try:
+        yield
+    except AssistantError as exc:
+        engine.stop_capture()
+        # Wait for the ASR thread: exiting while it is inside CTranslate2 aborts the process.
+        engine.shutdown()
+        failed = engine.recorder.error
+        if failed is not None:
+            kept = f"recording stopped: {failed.message}"
+        else:
+            kept = f"recording stopped; {engine.recorder.duration:.1f} s saved in {engine.session.audio_path}"
+        exc.args = (f"{exc.message} ({kept})", *exc.args[1:])
+        raise
 
 
 def _pump_events(
@@ -124,9 +153,14 @@ def _finalise(
         emit_line({"type": "final_pass", "segments": len(transcript.segments)})
         final = extractor.extract(transcript.segments, details)
         session.merge_proposals(final)
+        failed = final.failed_windows
+        if failed:
+            # Marked in the draft too; said here so a caller of the stream knows without reading it.
+            emit_line({"type": "warning", "message": f"{len(failed)} of {len(final.windows)} transcript windows "
+                       f"could not be analysed: {failed[0].error}"})  # fmt: skip
     pm = session.postmortem
     apply_checks(pm, transcript)
-    outputs = write_outputs(pm, session.path / "exports", "meeting")
+    outputs = write_outputs(pm, session.path / "exports", "meeting", private=True)
     session.mark_state("finalised")
     emit_line({"type": "finalised", "session": session.name, "exports": {k: str(v) for k, v in outputs.items()}})
 

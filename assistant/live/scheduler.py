@@ -4,13 +4,33 @@ A window is due when enough new speech has accumulated AND either the room pause
 for `pause_s`) or `max_wait_s` passed since the oldest pending line: items appear within seconds
 of a natural pause, and never wait longer than `max_wait_s` in a monologue. One call in flight:
 lines committed meanwhile stay pending and go out together in the next window.
+
+A failed window's lines go back to pending and are retried after a backoff: doubling from
+`backoff_base_s` up to `backoff_cap_s`, or the server's Retry-After (capped the same way). An
+unavailable server (down, rate limited, 5xx) is retried for as long as it takes, so the missed lines
+are extracted once it is back; a server that keeps answering the same lines with something unusable
+is given `max_bad_answers` tries, then those lines are left to the final pass (which re-reads the
+whole meeting) so one bad window cannot block live extraction for the rest of the meeting.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 from assistant.domain.transcript import Segment
+
+
+@dataclass(frozen=True)
+class Retry:
+    """What the scheduler does after a failed window."""
+
+    action: Literal["retry", "skip"]
+    attempt: int
+    """Consecutive failed calls so far (1 = the first failure)."""
+    delay_s: float
+    """Seconds until the next window may start (0 when skipping: the next lines go at once)."""
+    skipped_lines: int = 0
 
 
 @dataclass
@@ -24,12 +44,21 @@ class ExtractionScheduler:
     """Already-extracted lines sent again before the new ones, so a sentence split across two
     windows is still seen whole."""
     max_lines: int = 40
+    backoff_base_s: float = 2.0
+    backoff_cap_s: float = 60.0
+    """Also caps Retry-After: a server asking for an hour is retried every minute instead."""
+    max_bad_answers: int = 3
+    failures: int = 0
+    """Consecutive failed calls; 0 after a success."""
+    retry_at: float | None = None
+    skipped_lines: int = 0
     pending: list[Segment] = field(default_factory=list)
     history: list[Segment] = field(default_factory=list)
     in_flight: bool = False
     _first_pending_at: float | None = None
     _last_line_at: float = 0.0
     _taken: list[Segment] = field(default_factory=list)
+    _bad_answers: int = 0
 
     def add(self, segments: list[Segment], now: float) -> None:
         if not segments:
@@ -45,15 +74,20 @@ class ExtractionScheduler:
     def due(self, now: float) -> bool:
         if self.in_flight or not self.pending or self._first_pending_at is None:
             return False
+        if self.retry_at is not None:
+            # Backing off after a failure: the retry goes out as soon as the backoff is over.
+            return now >= self.retry_at
         waited = now - self._first_pending_at
-        if waited >= self.max_wait_s:
+        if waited >= self.max_wait_s or len(self.pending) >= self.max_lines:
+            # A full window is waiting (a backlog after an outage): no reason to wait for a pause.
             return True
         return self.pending_words() >= self.min_words and now - self._last_line_at >= self.pause_s
 
     def take(self) -> list[Segment]:
         """The next window (context + pending); marks a call in flight."""
         self._taken = self.pending[: self.max_lines]
-        window = [*self.history[-self.context_lines :], *self._taken]
+        context = self.history[len(self.history) - self.context_lines :] if self.context_lines > 0 else []
+        window = [*context, *self._taken]
         self.history.extend(self._taken)
         self.pending = self.pending[self.max_lines :]
         self._first_pending_at = None
@@ -63,11 +97,48 @@ class ExtractionScheduler:
     def done(self, ok: bool, now: float) -> None:
         """The call finished. A failed window's new lines go back to pending, to be retried with
         whatever arrived meanwhile (never lost: the final pass re-reads everything anyway)."""
+        if ok:
+            self.in_flight = False
+            self.failures, self._bad_answers, self.retry_at = 0, 0, None
+            if self.pending:
+                self._first_pending_at = self._first_pending_at or now
+            self._taken = []
+        else:
+            self.failed(now, unavailable=True)
+
+    def failed(self, now: float, *, unavailable: bool, retry_after_s: float | None = None) -> Retry:
+        """The call failed. `unavailable`: the server could not answer (retried until it can);
+        otherwise it answered with something unusable (retried `max_bad_answers` times)."""
         self.in_flight = False
-        if not ok and self._taken:
+        self.failures += 1
+        self._bad_answers = 0 if unavailable else self._bad_answers + 1
+        if not unavailable and self._bad_answers >= self.max_bad_answers:
+            skipped = len(self._taken)
+            self.skipped_lines += skipped
+            self._bad_answers, self.retry_at = 0, None
+            if self.pending:
+                self._first_pending_at = self._first_pending_at or now
+            self._taken = []
+            return Retry("skip", self.failures, 0.0, skipped)
+        if self._taken:
             del self.history[-len(self._taken) :]
             self.pending = [*self._taken, *self.pending]
-            self._first_pending_at = now
-        elif self.pending:
-            self._first_pending_at = self._first_pending_at or now
+        self._first_pending_at = now
+        self._taken = []
+        delay = self.backoff_delay(retry_after_s)
+        self.retry_at = now + delay
+        return Retry("retry", self.failures, delay)
+
+    def backoff_delay(self, retry_after_s: float | None = None) -> float:
+        if retry_after_s is not None:
+            return min(max(retry_after_s, 0.0), self.backoff_cap_s)
+        return min(self.backoff_base_s * 2.0 ** max(self.failures - 1, 0), self.backoff_cap_s)
+
+    def requeue(self, now: float) -> None:
+        """The window could not even be submitted (worker busy): put it back, no failure counted."""
+        self.in_flight = False
+        if self._taken:
+            del self.history[-len(self._taken) :]
+            self.pending = [*self._taken, *self.pending]
+        self._first_pending_at = self._first_pending_at or now
         self._taken = []

@@ -18,10 +18,11 @@ from dataclasses import dataclass
 from assistant.audio.decode import Audio
 from assistant.audio.recorder import WavRecorder
 from assistant.audio.source import AudioSource
-from assistant.domain.postmortem import MeetingDetails
+from assistant.domain.postmortem import MeetingDetails, Postmortem, WindowStatus
 from assistant.domain.transcript import Segment, Word
-from assistant.errors import AssistantError
+from assistant.errors import AssistantError, LLMError
 from assistant.extraction.extractor import Extractor
+from assistant.extraction.llm import LLMUnavailable
 from assistant.extraction.windows import Window
 from assistant.live.events import (
     AsrStatus,
@@ -83,6 +84,7 @@ class AsrWorker(threading.Thread):
         self.stream, self.inbox, self.emit = stream, inbox, emit
         self.time_offset = time_offset
         """Resumed sessions: stream time 0 is this far into the recording."""
+        self._saw_end = False
 
     def run(self) -> None:
         try:
@@ -97,9 +99,17 @@ class AsrWorker(threading.Thread):
                     self._publish(self.stream.process())
         except Exception as exc:
             log.exception("ASR failed")
-            self.emit(WorkerFailed("asr", f"transcription failed: {exc}", fatal=True))
+            self.emit(WorkerFailed("asr", f"transcription failed, recording continues: {exc}", fatal=True))
+            # The recording is the one thing that must not stop: the pump keeps writing it, so keep
+            # taking (and dropping) its blocks until capture ends; the stream ends with the capture,
+            # and the recording can be transcribed afterwards (`assistant process .../audio.wav`).
+            self._discard_until_end()
         finally:
             self.emit(StreamEnded(audio_end_s=self.stream.audio_end_s + self.time_offset))
+
+    def _discard_until_end(self) -> None:
+        while not self._saw_end and self.inbox.get() is not _END:
+            pass
 
     def _drain(self) -> tuple[list[Audio], bool]:
         """Wait briefly for audio, then take everything queued: when behind, one long pass beats
@@ -111,6 +121,7 @@ class AsrWorker(threading.Thread):
             return blocks, False
         while True:
             if item is _END:
+                self._saw_end = True
                 return blocks, True
             blocks.append(item)
             try:
@@ -169,12 +180,23 @@ class LlmWorker(threading.Thread):
         while (job := self._jobs.get()) is not None:
             window = Window(self._index, tuple(job.segments), 0)
             self._index += 1
+            unavailable, retry_after = False, None
             try:
-                draft, status = self.extractor.extract_window(window, job.details, known=job.known)
-            except Exception as exc:  # extract_window turns LLM errors into a status; this is a bug guard
+                draft = self.extractor.run_window(window, job.details, known=job.known)
+                status = WindowStatus(index=window.index, start=window.start, end=window.end, ok=True)
+            except LLMError as exc:
+                log.warning("live window %d failed: %s", window.index, exc.message)
+                draft = Postmortem()
+                status = WindowStatus(index=window.index, start=window.start, end=window.end, ok=False,
+                                      error=exc.message)  # fmt: skip
+                if isinstance(exc, LLMUnavailable):
+                    unavailable, retry_after = True, exc.retry_after_s
+            except Exception as exc:  # a bug guard: the worker must survive for the next window
                 log.exception("extraction crashed")
-                self.emit(WorkerFailed("llm", f"extraction failed: {exc}"))
-                continue
+                draft = Postmortem()
+                status = WindowStatus(index=window.index, start=window.start, end=window.end, ok=False,
+                                      error=f"extraction crashed: {type(exc).__name__}: {exc}"[:300])  # fmt: skip
             self.emit(
-                ProposalsExtracted(draft, status, [s.id for s in job.segments], job.requested_at, time.monotonic())
-            )
+                ProposalsExtracted(draft, status, [s.id for s in job.segments], job.requested_at, time.monotonic(),
+                                   unavailable=unavailable, retry_after_s=retry_after)
+            )  # fmt: skip

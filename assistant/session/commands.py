@@ -67,7 +67,7 @@ def render_session_export(session: Session, fmt: ExportFormat, *, include_reject
         case "csv":
             return render_action_items_csv(session.postmortem, include_rejected=include_rejected)
         case "txt" | "srt" | "vtt":
-            return render_transcript(session.transcript, fmt)
+            return render_transcript(session.named_transcript, fmt)
         case _:
             assert_never(fmt)
 

@@ -7,6 +7,8 @@ Layout of `<sessions dir>/<name>/` (folder 0o700, files 0o600):
 - `postmortem.json` the whole Postmortem (proposals, review decisions, edits), replaced atomically
                     (temp file + fsync + rename) after every change: a crash leaves the old or the new
                     version, never a torn one. Plain Postmortem JSON, as `assistant export --format json`.
+- `speakers.json`   speaker names, merges and lines moved between speakers (SpeakerNames), replaced
+                    atomically; absent until someone names a speaker. Voiceprints are never stored.
 - `session.lock`    flock held by the owning process (see files.OwnerLock).
 - `audio.wav`       written by the audio module; this module only names it (`Session.audio_path`).
 
@@ -51,10 +53,12 @@ from assistant.session.files import (
 from assistant.session.meta import FORMAT_VERSION, SESSION_STATES, SessionMeta, SessionState
 from assistant.session.names import candidates, default_name, validate_name
 from assistant.session.review import Change, UndoStack, validated_changes
+from assistant.speakers.names import SpeakerNames, named_transcript, speakers_by_segment
 
 META_FILE = "session.json"
 TRANSCRIPT_FILE = "transcript.jsonl"
 POSTMORTEM_FILE = "postmortem.json"
+SPEAKERS_FILE = "speakers.json"
 LOCK_FILE = LOCK_NAME
 
 
@@ -79,8 +83,10 @@ class Session:
         lock: OwnerLock | None,
         log: AppendLog | None,
         state: SessionState,
+        speakers: SpeakerNames | None = None,
     ) -> None:
         self._path = path
+        self._speakers = speakers or SpeakerNames()
         self._meta = meta
         self._segments = segments
         self._pm = pm
@@ -201,6 +207,7 @@ class Session:
             meta = _read_meta(path)
             segments, valid_size = _read_transcript(path)
             pm = _read_postmortem(path)
+            speakers = _read_speakers(path)
             if not readonly:
                 log = AppendLog(path / TRANSCRIPT_FILE, valid_size)
         except BaseException as exc:
@@ -213,11 +220,11 @@ class Session:
         if state == "recording" and (not readonly or not is_locked(path / LOCK_FILE)):
             # Owning it means we got the lock, so whoever was recording has gone.
             state = "interrupted"
-        session = cls(path, meta, segments, pm, lock=lock, log=log, state=state)
+        session = cls(path, meta, segments, pm, lock=lock, log=log, state=state, speakers=speakers)
         if pm.details != meta.details:
             # A crash between writing session.json and postmortem.json in update_details.
             pm.details = meta.details.model_copy(deep=True)
-            apply_checks(pm, session.transcript)
+            session._check()
         if not readonly and state != meta.state:
             try:
                 session.mark_state(state)
@@ -285,6 +292,16 @@ class Session:
         return self._pm
 
     @property
+    def speakers(self) -> SpeakerNames:
+        """Speaker names, merges and reassigned lines (a copy: change them with `set_speakers`)."""
+        return self._speakers.model_copy(deep=True)
+
+    @property
+    def named_transcript(self) -> Transcript:
+        """The transcript with speaker names (or S1, S2… where unnamed) in `Segment.speaker`."""
+        return named_transcript(self.transcript, self._speakers)
+
+    @property
     def next_segment_id(self) -> int:
         """The id to give the next committed segment (ids only grow, so evidence never points elsewhere)."""
         return self._segments[-1].id + 1 if self._segments else 0
@@ -328,7 +345,7 @@ class Session:
             self._pm.windows = [w for w in self._pm.windows if w.index != window.index]
             self._pm.windows.append(window)
         self._pm.windows.sort(key=lambda w: w.index)
-        apply_checks(self._pm, self.transcript)
+        self._check()
         self._save_postmortem()
 
     def set_status(self, item_id: str, status: ReviewStatus) -> None:
@@ -355,7 +372,7 @@ class Session:
         for name, value in changes.items():
             setattr(item, name, value)
         item.edited = True
-        apply_checks(self._pm, self.transcript)
+        self._check()
         self._save_postmortem()
 
     def bulk_accept_unflagged(self) -> int:
@@ -390,10 +407,23 @@ class Session:
         self._writable()
         restored, content_changed = self._undo.pop_into(self._pm)
         if content_changed:
-            apply_checks(self._pm, self.transcript)
+            self._check()
         if restored:
             self._save_postmortem()
         return restored
+
+    # --- speakers -------------------------------------------------------------------------------
+
+    def set_speakers(self, speakers: SpeakerNames) -> None:
+        """Replace the speaker names/merges/reassignments, re-run the checks (owners of "I'll …" items
+        follow the names) and save both files."""
+        self._writable()
+        self._speakers = speakers.model_copy(deep=True)
+        with self._saving("speaker names"):
+            text = self._speakers.model_dump_json(indent=2) + "\n"
+            atomic_write_text(self._path / SPEAKERS_FILE, text, mode=PRIVATE_FILE)
+        self._check()
+        self._save_postmortem()
 
     # --- session details ------------------------------------------------------------------------
 
@@ -402,7 +432,7 @@ class Session:
         self._writable()
         self._meta.details = details.model_copy(deep=True)
         self._pm.details = details.model_copy(deep=True)
-        apply_checks(self._pm, self.transcript)
+        self._check()
         self._save_meta()
         self._save_postmortem()
 
@@ -417,6 +447,9 @@ class Session:
         self._state = state
 
     # --- internals ------------------------------------------------------------------------------
+
+    def _check(self) -> None:
+        apply_checks(self._pm, self.transcript, speakers_by_segment(self.transcript, self._speakers))
 
     def _writable(self) -> AppendLog:
         if self._closed:
@@ -499,6 +532,17 @@ def _read_transcript(path: Path) -> tuple[list[Segment], int]:
             # is real damage, reported rather than silently dropped.
             raise _corrupt(path, TRANSCRIPT_FILE, f"line {number}: {_validation_reason(exc)}") from exc
     return segments, valid_size
+
+
+def _read_speakers(path: Path) -> SpeakerNames:
+    try:
+        raw = (path / SPEAKERS_FILE).read_bytes()
+    except FileNotFoundError:
+        return SpeakerNames()  # nobody named a speaker yet
+    try:
+        return SpeakerNames.model_validate_json(raw)
+    except ValidationError as exc:
+        raise _corrupt(path, SPEAKERS_FILE, _validation_reason(exc)) from exc
 
 
 def _read_postmortem(path: Path) -> Postmortem:

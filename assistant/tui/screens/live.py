@@ -169,7 +169,7 @@ class LiveScreen(Screen[None]):
                 self.query_one(LiveStatus).set_state(state)
             case ProposalsExtracted(status=status) if not status.ok:
                 # The scheduler keeps those lines and retries with the next window; say so, quietly.
-                self._status(f"Extraction failed, will retry: {status.error or 'no answer'}")
+                self._status(state.llm_note or f"Extraction failed, will retry: {status.error or 'no answer'}")
             case ProposalsExtracted():
                 self._on_proposals()
             case WorkerFailed(worker=worker, message=text, fatal=fatal):
@@ -301,7 +301,7 @@ class LiveScreen(Screen[None]):
         self.query_one(LiveStatus).set_phase("■ stopped", "bold")
         try:
             if self.session.transcript.segments:
-                write_outputs(self.session.postmortem, self.session.path / "exports", "meeting")
+                write_outputs(self.session.postmortem, self.session.path / "exports", "meeting", private=True)
             self.session.mark_state("finalised")
         except AssistantError as exc:
             self._error(exc.message)

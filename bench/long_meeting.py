@@ -1,0 +1,251 @@
+"""Long meetings: memory, lag drift and LLM input over a meeting of N minutes, live and imported.
+
+    nice -n 10 python -m bench.long_meeting [--minutes 120] [--speed 2] [--meeting queue-backlog]
+        [--skip-live] [--skip-process] [--sample-s 5]
+
+A fixture meeting is looped to `--minutes` (16 kHz WAV) and:
+1. fed through the live engine (`assistant record --headless --from-file --speed S`: the same source
+   interface as the microphone, S times faster than real time) with the embedded model, until the
+   end of the file, then the final pass and exports, as a user's Ctrl-C would;
+2. imported as a file (`assistant process`), which must complete.
+
+The embedded llama.cpp server is started by the benchmark (same code, same flags as the assistant's
+own) behind a pass-through proxy that counts the tokens of every request, so the server's memory is
+sampled alongside the assistant's. Measured:
+- resident memory (RSS of the assistant process tree + the LLM server) every `--sample-s`: peak, and
+  the first vs the last fifth of the live run (flat = no leak). `--from-file` decodes the whole
+  recording into memory up front (4 bytes per sample), which a microphone does not: that buffer's size
+  is reported so the microphone-equivalent peak can be read off;
+- lag (audio received − committed text end, from the `lag` lines): first vs last fifth of the meeting;
+- LLM input tokens per window (live and final pass) and in total, against the meeting length.
+Results are merged into bench/results/long_meeting.json under "<minutes>min".
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any
+
+from assistant.audio.decode import SAMPLE_RATE
+from assistant.config import load_settings
+from assistant.extraction.embedded import EMBEDDED_MODEL_NAME, EmbeddedServer
+from bench.live_latency import _looped
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "bench" / "results" / "long_meeting.json"
+
+
+def _rss_kb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+def tree_rss_mb(root: int) -> float:
+    """RSS of `root` and all its descendants (a process's children read from /proc/*/stat)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        total += _rss_kb(pid)
+        todo.extend(children.get(pid, []))
+    return total / 1024
+
+
+class Sampler(threading.Thread):
+    """Samples (t, assistant tree MB, server MB) until stopped."""
+
+    def __init__(self, pid: int, server_pid: int, every_s: float) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.server_pid, self.every_s = pid, server_pid, every_s
+        self.samples: list[tuple[float, float, float]] = []
+        self.started = time.monotonic()
+        self._stop = threading.Event()
+
+    def run(self) -> None:
+        while not self._stop.is_set():
+            self.samples.append(
+                (round(time.monotonic() - self.started, 1), round(tree_rss_mb(self.pid), 1),
+                 round(tree_rss_mb(self.server_pid), 1))
+            )  # fmt: skip
+            self._stop.wait(self.every_s)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self.join()
+
+
+def _fifths(values: list[float]) -> tuple[float | None, float | None]:
+    if not values:
+        return None, None
+    k = max(1, len(values) // 5)
+    return round(statistics.fmean(values[:k]), 2), round(statistics.fmean(values[-k:]), 2)
+
+
+def _memory(samples: list[tuple[float, float, float]], upto_s: float | None = None) -> dict[str, Any]:
+    rows = [s for s in samples if upto_s is None or s[0] <= upto_s] or samples
+    totals = [a + b for _, a, b in rows]
+    first, last = _fifths(totals)
+    return {
+        "samples": len(rows),
+        "peak_total_mb": max(totals), "peak_assistant_mb": max(a for _, a, _ in rows),
+        "peak_llm_server_mb": max(b for _, _, b in rows),
+        "total_first_fifth_mean_mb": first, "total_last_fifth_mean_mb": last,
+    }  # fmt: skip
+
+
+def _tokens(usages: list[dict[str, Any]]) -> dict[str, Any]:
+    prompt = [int(u.get("prompt_tokens") or 0) for u in usages]
+    first, last = _fifths([float(p) for p in prompt])
+    return {
+        "windows": len(prompt), "prompt_tokens_total": sum(prompt),
+        "completion_tokens_total": sum(int(u.get("completion_tokens") or 0) for u in usages),
+        "prompt_tokens_per_window_mean": round(statistics.fmean(prompt), 1) if prompt else None,
+        "prompt_tokens_per_window_max": max(prompt, default=None),
+        "per_window_first_fifth_mean": first, "per_window_last_fifth_mean": last,
+    }  # fmt: skip
+
+
+def _spawn(cmd: list[str]) -> subprocess.Popen[str]:
+    env = {**os.environ, "ASSISTANT_CONFIG": str(ROOT / "tests" / "no-config.toml")}
+    return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
+
+
+def run_live(args: argparse.Namespace, audio: Path, tmp: Path, proxy: Any, server_pid: int) -> dict[str, Any]:
+    attendees = _attendees(args.meeting)
+    cmd = [sys.executable, "-m", "assistant", "record", "--headless", "--from-file", str(audio),
+           "--speed", str(args.speed), "--sessions-dir", str(tmp / "sessions"), "--session", "long",
+           "--attendees", attendees, "--llm-url", proxy.base_url, "--llm-model", EMBEDDED_MODEL_NAME,
+           "--structured-output", "json_object"]  # fmt: skip
+    started = time.monotonic()
+    proc = _spawn(cmd)
+    sampler = Sampler(proc.pid, server_pid, args.sample_s)
+    sampler.start()
+    records: list[tuple[float, dict[str, Any]]] = []
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        rec = json.loads(line)
+        records.append((time.monotonic() - sampler.started, rec))
+        if rec["type"] in ("llm_status", "warning", "error", "final_pass", "finalised") or (
+            rec["type"] == "lag" and len(records) % 200 == 0
+        ):
+            print(f"{records[-1][0]:8.1f}s {json.dumps(rec)[:150]}", flush=True)
+    rc = proc.wait()
+    sampler.stop()
+    stderr = proc.stderr.read() if proc.stderr else ""
+    wall = time.monotonic() - started
+
+    final_at = next((t for t, r in records if r["type"] == "final_pass"), None)
+    final_req = next((i for i, t in enumerate(proxy.request_times) if final_at and t - sampler.started >= final_at),
+                     len(proxy.usages))  # fmt: skip
+    lags = [(r["audio_end_s"], r["lag_s"]) for _, r in records if r["type"] == "lag"]
+    lag_values = [lag for _, lag in sorted(lags)]
+    first, last = _fifths(lag_values)
+    stats = next((r for _, r in records if r["type"] == "stats"), {})
+    return {
+        "exit_code": rc, "stderr_tail": stderr[-500:], "wall_s": round(wall, 1),
+        "live_phase_s": round(final_at, 1) if final_at else None,
+        "final_pass_s": round(wall - final_at, 1) if final_at else None,
+        "segments": sum(1 for _, r in records if r["type"] == "segment"),
+        "proposals": sum(1 for _, r in records if r["type"] == "proposal"),
+        "llm_failures": sum(1 for _, r in records if r["type"] == "llm_status" and r["state"] != "recovered"),
+        "lag_samples": len(lag_values), "lag_first_fifth_mean_s": first, "lag_last_fifth_mean_s": last,
+        "lag_max_s": max(lag_values, default=None),
+        "memory_live_phase": _memory(sampler.samples, final_at),
+        "memory_whole_run": _memory(sampler.samples),
+        "rss_series": sampler.samples[:: max(1, len(sampler.samples) // 200)],
+        "llm_live": _tokens(proxy.usages[:final_req]), "llm_final_pass": _tokens(proxy.usages[final_req:]),
+        "engine_stats": stats,
+    }  # fmt: skip
+
+
+def run_process(args: argparse.Namespace, audio: Path, tmp: Path, proxy: Any, server_pid: int) -> dict[str, Any]:
+    before = len(proxy.usages)
+    out = tmp / "process-out"
+    cmd = [sys.executable, "-m", "assistant", "process", str(audio), "-o", str(out),
+           "--attendees", _attendees(args.meeting), "--llm-url", proxy.base_url, "--llm-model", EMBEDDED_MODEL_NAME,
+           "--structured-output", "json_object"]  # fmt: skip
+    started = time.monotonic()
+    proc = _spawn(cmd)
+    sampler = Sampler(proc.pid, server_pid, args.sample_s)
+    sampler.start()
+    _stdout, stderr = proc.communicate()
+    sampler.stop()
+    wall = time.monotonic() - started
+    result: dict[str, Any] = {"exit_code": proc.returncode, "wall_s": round(wall, 1), "stderr_tail": stderr[-300:]}
+    pm_path = out / f"{audio.stem}.postmortem.json"
+    if pm_path.is_file():
+        pm = json.loads(pm_path.read_text())
+        transcript = json.loads((out / f"{audio.stem}.transcript.json").read_text())
+        result.update(windows=len(pm["windows"]), windows_ok=sum(1 for w in pm["windows"] if w["ok"]),
+                      transcript_duration_s=transcript["duration"], segments=len(transcript["segments"]))  # fmt: skip
+    result.update(memory=_memory(sampler.samples), llm=_tokens(proxy.usages[before:]))
+    return result
+
+
+def _attendees(meeting: str) -> str:
+    script = (ROOT / "fixtures" / "meetings" / meeting / "script.txt").read_text()
+    return next(line.split(":", 1)[1].strip() for line in script.splitlines() if line.startswith("# attendees:"))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--minutes", type=float, default=120.0)
+    parser.add_argument("--speed", type=float, default=2.0, help="live feed, times real time")
+    parser.add_argument("--meeting", default="queue-backlog")
+    parser.add_argument("--sample-s", type=float, default=5.0)
+    parser.add_argument("--skip-live", action="store_true")
+    parser.add_argument("--skip-process", action="store_true")
+    args = parser.parse_args()
+    sys.path.insert(0, str(ROOT))
+    from tests.support.openai_proxy import OpenAIProxy
+
+    os.environ.setdefault("ASSISTANT_CONFIG", str(ROOT / "tests" / "no-config.toml"))
+    settings = load_settings()
+    result: dict[str, Any] = {"minutes": args.minutes, "speed": args.speed, "meeting": args.meeting,
+                              "date": time.strftime("%Y-%m-%d %H:%M"), "cores": os.cpu_count()}  # fmt: skip
+    with ExitStack() as stack:
+        tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="long-meeting-")))
+        audio = _looped(ROOT / "fixtures" / "meetings" / args.meeting / "meeting.flac", args.minutes, tmp / "long.wav")
+        samples = round(args.minutes * 60 * SAMPLE_RATE)
+        result["from_file_buffer_mb"] = round(samples * 4 / 2**20, 1)
+        server = stack.enter_context(EmbeddedServer(settings.llm, settings.storage.cache_dir))
+        assert server.proc is not None
+        proxy = stack.enter_context(OpenAIProxy(server.base_url))
+        result["load_average_start"] = os.getloadavg()
+        if not args.skip_live:
+            result["live"] = run_live(args, audio, tmp, proxy, server.proc.pid)
+            print(json.dumps({k: v for k, v in result["live"].items() if k != "rss_series"}, indent=2), flush=True)
+        if not args.skip_process:
+            result["process"] = run_process(args, audio, tmp, proxy, server.proc.pid)
+            print(json.dumps(result["process"], indent=2), flush=True)
+        result["load_average_end"] = os.getloadavg()
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    merged = json.loads(RESULTS.read_text()) if RESULTS.is_file() else {}
+    merged[f"{args.minutes:g}min"] = result
+    RESULTS.write_text(json.dumps(merged, indent=2) + "\n")
+    print(f"written: {RESULTS}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,132 @@
+"""Hostile and broken recordings through the real CLI (each a subprocess, as a user would run it).
+
+Every broken file: exit code 2 (InputAudioError), exactly one line on stderr that names the file and
+the problem, no traceback, and nothing written to the output folder, transcript file or sessions
+folder. Unusual but valid files (8 kHz, 96 kHz 5.1, unicode names, a crashed WAV whose header lies)
+must work. The corpus is generated at test time by tests/support/bad_inputs.py.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from assistant.audio.decode import probe_file
+from assistant.errors import InputAudioError
+from tests.support.bad_inputs import Case, build_corpus, speech_clip
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO = ROOT / "fixtures" / "meetings" / "demo" / "meeting.flac"
+# Root ignores file modes; without these two capabilities it is held to them like any user.
+NO_DAC = ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--"]
+# Never reached: a broken input must fail before any model or server starts. If one got through,
+# the LLM step fails fast instead of starting the embedded server.
+DEAD_LLM = ["--llm-url", "http://127.0.0.1:9/v1", "--llm-model", "none"]
+
+pytestmark = pytest.mark.timeout(900)
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[Case]]:
+    folder = tmp_path_factory.mktemp("bad inputs")  # a space in every path, too
+    cases = build_corpus(folder, speech_clip(DEMO))
+    yield cases
+    for case in cases:  # pytest cannot clean up a mode-000 file as a non-root user; be tidy anyway
+        if case.needs_no_dac and case.path.exists():
+            case.path.chmod(0o600)
+
+
+def _no_dac_works() -> bool:
+    probe = subprocess.run([*NO_DAC, "true"], capture_output=True)
+    return os.geteuid() == 0 and probe.returncode == 0
+
+
+def run(args: list[str], *, no_dac: bool = False) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ASSISTANT_", "OPENAI_"))}
+    env["ASSISTANT_CONFIG"] = str(ROOT / "tests" / "no-config.toml")  # missing on purpose: defaults only
+    return subprocess.run(
+        [*(NO_DAC if no_dac else []), sys.executable, "-m", "assistant", *args],
+        capture_output=True, text=True, env=env, cwd=ROOT, timeout=120, stdin=subprocess.DEVNULL,
+    )  # fmt: skip
+
+
+def problems(case: Case, proc: subprocess.CompletedProcess[str], command: str) -> list[str]:
+    """What is wrong with how `command` handled a broken `case` (empty = handled right)."""
+    found = []
+    lines = proc.stderr.splitlines()
+    if proc.returncode != InputAudioError.exit_code:
+        found.append(f"exit {proc.returncode}")
+    if "Traceback" in proc.stderr or len(lines) != 1:
+        found.append(f"stderr is not one line: {proc.stderr[-300:]!r}")
+    elif not lines[0].startswith(f"assistant: error: {case.path}: "):
+        found.append(f"message does not start with the path: {lines[0]!r}")
+    elif case.reason not in lines[0].lower():
+        found.append(f"message lacks {case.reason!r}: {lines[0]!r}")
+    if "\x1b[" in proc.stdout:
+        found.append("the UI started")
+    return [f"{case.name} via {command}: {p}" for p in found]
+
+
+def test_corpus_has_twenty_broken_files_and_some_valid_odd_ones(corpus: list[Case]) -> None:
+    broken = [c for c in corpus if c.expect == "error"]
+    assert len(broken) >= 20
+    assert {c.name for c in corpus if c.expect == "ok"} >= {"speech-8khz.wav", "speech-96khz-6ch.flac"}
+
+
+def test_every_broken_file_is_one_line_and_leaves_nothing_behind(corpus: list[Case], tmp_path: Path) -> None:
+    if not _no_dac_works():
+        pytest.skip("needs root and setpriv to drop CAP_DAC_OVERRIDE for the no-read-permission case")
+    failures: list[str] = []
+    for i, case in enumerate(c for c in corpus if c.expect == "error"):
+        out = tmp_path / f"out {i}"
+        proc = run(["process", str(case.path), "-o", str(out), *DEAD_LLM], no_dac=case.needs_no_dac)
+        failures += problems(case, proc, "process")
+        if out.exists() and any(out.iterdir()):
+            failures.append(f"{case.name} via process: left {sorted(p.name for p in out.iterdir())}")
+
+        text = tmp_path / f"transcript {i}.txt"
+        proc = run(["transcribe", str(case.path), "-o", str(text)], no_dac=case.needs_no_dac)
+        failures += problems(case, proc, "transcribe")
+        if text.exists() or list(tmp_path.glob(f".transcript {i}.txt.*")):
+            failures.append(f"{case.name} via transcribe: left a transcript file")
+
+        sessions = tmp_path / f"sessions {i}"
+        proc = run(["open", str(case.path), "--sessions-dir", str(sessions)], no_dac=case.needs_no_dac)
+        failures += problems(case, proc, "open")
+        if sessions.exists() and any(sessions.iterdir()):
+            failures.append(f"{case.name} via open: left {sorted(p.name for p in sessions.iterdir())}")
+    assert not failures, "\n".join(failures)
+
+
+def test_without_read_permission_root_is_refused_too(corpus: list[Case]) -> None:
+    """The permission case is honest: the same file is readable with the capabilities back."""
+    if not _no_dac_works():
+        pytest.skip("needs root and setpriv to drop CAP_DAC_OVERRIDE")
+    (case,) = [c for c in corpus if c.needs_no_dac]
+    assert case.path.stat().st_mode & 0o777 == 0
+    probe_file(case.path)  # as full root: readable
+
+
+def test_the_open_check_accepts_every_valid_odd_file(corpus: list[Case]) -> None:
+    for case in corpus:
+        if case.expect == "ok":
+            probe_file(case.path)
+
+
+@pytest.mark.slow
+def test_valid_odd_files_transcribe(corpus: list[Case]) -> None:
+    """8 kHz mono, 96 kHz 5.1, a unicode name with spaces and quotes, and a WAV whose header claims ~9 h
+    (a crashed recorder's) all decode to the same speech."""
+    for case in corpus:
+        if case.expect != "ok":
+            continue
+        proc = run(["transcribe", str(case.path), "--format", "txt"])
+        assert proc.returncode == 0 and "Traceback" not in proc.stderr, f"{case.name}: {proc.stderr[-500:]}"
+        words = set(re.findall(r"[a-z]+", proc.stdout.lower()))
+        assert len(words & {"morning", "review", "checkout", "outage", "monday"}) >= 3, (case.name, proc.stdout)
