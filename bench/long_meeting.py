@@ -1,7 +1,8 @@
 """Long meetings: memory, lag drift and LLM input over a meeting of N minutes, live and imported.
 
     nice -n 10 python -m bench.long_meeting [--minutes 120] [--speed 2] [--meeting queue-backlog]
-        [--skip-live] [--skip-process] [--sample-s 5]
+        [--skip-live] [--skip-final-pass] [--skip-process] [--process-llm embedded|canned]
+        [--tokens 30,60,120] [--sample-s 5]
 
 A fixture meeting is looped to `--minutes` (16 kHz WAV) and:
 1. fed through the live engine (`assistant record --headless --from-file --speed S`: the same source
@@ -18,7 +19,19 @@ sampled alongside the assistant's. Measured:
   is reported so the microphone-equivalent peak can be read off;
 - lag (audio received − committed text end, from the `lag` lines): first vs last fifth of the meeting;
 - LLM input tokens per window (live and final pass) and in total, against the meeting length.
-Results are merged into bench/results/long_meeting.json under "<minutes>min".
+
+`--tokens M1,M2,...` measures the input side exactly and cheaply, without generating anything: the
+fixture's transcript (Whisper, once) tiled to each length, cut into the file pipeline's windows and
+into live windows as the scheduler sends them when the model is slower than speech (always full:
+`max_lines` new lines + context + up to 25 known items), every prompt built by the real Extractor and
+counted with the model's own tokenizer. Linear = tokens per minute constant across lengths.
+
+On 2 shared cores one window of the 1.5B model takes 1-8 minutes, so the live run with the real model
+lags far behind speech; `--skip-final-pass` stops the run when its final pass starts (the live figures
+are complete by then) and `--process-llm canned` imports the file with an instant stand-in LLM, to show
+that a long import completes (decode, transcription, windows, exports) in bounded memory when the real
+model's hours of generation cannot be afforded.
+Results are merged into bench/results/long_meeting.json under "<minutes>min" (and "tokens").
 """
 
 from __future__ import annotations
@@ -150,6 +163,9 @@ def run_live(args: argparse.Namespace, audio: Path, tmp: Path, proxy: Any, serve
             rec["type"] == "lag" and len(records) % 200 == 0
         ):
             print(f"{records[-1][0]:8.1f}s {json.dumps(rec)[:150]}", flush=True)
+        if rec["type"] == "final_pass" and args.skip_final_pass:
+            proc.kill()  # the live figures are complete; a benchmark folder, nothing to keep
+            break
     rc = proc.wait()
     sampler.stop()
     stderr = proc.stderr.read() if proc.stderr else ""
@@ -180,6 +196,25 @@ def run_live(args: argparse.Namespace, audio: Path, tmp: Path, proxy: Any, serve
 
 
 def run_process(args: argparse.Namespace, audio: Path, tmp: Path, proxy: Any, server_pid: int) -> dict[str, Any]:
+    if args.process_llm == "canned":
+        from tests.support.canned_llm import CannedLlm
+        from tests.support.openai_proxy import OpenAIProxy
+
+        with CannedLlm(EMPTY_ANSWER) as canned, OpenAIProxy(canned.base_url) as canned_proxy:
+            result = _process(args, audio, tmp, canned_proxy, os.getpid())
+        result["llm"] = "canned stand-in (instant, empty answers): pipeline mechanics, not model time"
+        return result
+    return _process(args, audio, tmp, proxy, server_pid)
+
+
+EMPTY_ANSWER = json.dumps({
+    "summary": None, "impact": {k: None for k in ("duration", "users_affected", "revenue", "sla", "tickets")},
+    "timeline": [], "whys": [], "systemic_cause": None, "what_worked": [], "what_didnt": [], "decisions": [],
+    "action_items": [], "open_questions": [], "follow_up": [],
+})  # fmt: skip
+
+
+def _process(args: argparse.Namespace, audio: Path, tmp: Path, proxy: Any, server_pid: int) -> dict[str, Any]:
     before = len(proxy.usages)
     out = tmp / "process-out"
     cmd = [sys.executable, "-m", "assistant", "process", str(audio), "-o", str(out),
@@ -199,8 +234,74 @@ def run_process(args: argparse.Namespace, audio: Path, tmp: Path, proxy: Any, se
         transcript = json.loads((out / f"{audio.stem}.transcript.json").read_text())
         result.update(windows=len(pm["windows"]), windows_ok=sum(1 for w in pm["windows"] if w["ok"]),
                       transcript_duration_s=transcript["duration"], segments=len(transcript["segments"]))  # fmt: skip
-    result.update(memory=_memory(sampler.samples), llm=_tokens(proxy.usages[before:]))
+    result.update(memory=_memory(sampler.samples), llm_usage=_tokens(proxy.usages[before:]))
     return result
+
+
+def token_budget(meeting: str, minutes_list: list[float], settings: Any) -> dict[str, Any]:
+    """Exact LLM input tokens (real prompts, the model's tokenizer) for the fixture tiled to each length."""
+    import llama_cpp
+
+    from assistant.domain.postmortem import ActionItem, Evidence, MeetingDetails, Postmortem, TextItem
+    from assistant.domain.transcript import Segment
+    from assistant.extraction.extractor import Extractor, known_items
+    from assistant.extraction.llm import LLMClient
+    from assistant.extraction.prompts import PromptLibrary
+    from assistant.extraction.weights import bundled_gguf
+    from assistant.extraction.windows import Window, make_windows
+    from assistant.live.scheduler import ExtractionScheduler
+    from assistant.transcription.file import transcribe_file
+
+    audio = ROOT / "fixtures" / "meetings" / meeting / "meeting.flac"
+    base = transcribe_file(audio, settings, _attendees(meeting).split(","))
+    vocab = llama_cpp.Llama(model_path=str(bundled_gguf(settings.storage.cache_dir)), vocab_only=True, verbose=False)
+    extractor = Extractor(LLMClient(base_url="http://127.0.0.1:9/v1", model="x"), PromptLibrary(),
+                          settings.llm.window_tokens)  # fmt: skip
+    details = MeetingDetails(attendees=_attendees(meeting).split(","))
+
+    def count(window: Window, known: str = "") -> int:
+        return sum(len(vocab.tokenize(m["content"].encode(), add_bos=False))
+                   for m in extractor.messages(window, details, known))  # fmt: skip
+
+    # A full list of known items (the live prompt shows at most 25): the worst case for the prompt.
+    known_pm = Postmortem(
+        decisions=[TextItem(id=f"d{i}", text=f"roll back the DNS change number {i} before the next deploy")
+                   for i in range(10)],
+        action_items=[ActionItem(id=f"a{i}", action=f"add a resolver health alert for cluster {i}", owner="David",
+                                 due="Friday", evidence=Evidence(quote="x")) for i in range(15)],
+    )  # fmt: skip
+    known = known_items(known_pm)
+    out: dict[str, Any] = {"meeting": meeting, "window_tokens_setting": settings.llm.window_tokens}
+    for minutes in minutes_list:
+        reps = int(minutes * 60 // base.duration) + 1
+        segments: list[Segment] = []
+        for r in range(reps):
+            for seg in base.segments:
+                start = seg.start + r * base.duration
+                if start >= minutes * 60:
+                    break
+                segments.append(Segment(id=len(segments), start=start, end=seg.end + r * base.duration,
+                                        text=seg.text))  # fmt: skip
+        file_windows = make_windows(segments, settings.llm.window_tokens)
+        file_tokens = [count(w) for w in file_windows]
+        sched = ExtractionScheduler()
+        sched.add(segments, 0.0)
+        live_tokens: list[int] = []
+        while sched.pending:
+            live_tokens.append(count(Window(len(live_tokens), tuple(sched.take()), 0), known))
+            sched.done(True, 0.0)
+        out[f"{minutes:g}min"] = {
+            "segments": len(segments),
+            "file": {"windows": len(file_tokens), "total": sum(file_tokens), "per_window_max": max(file_tokens),
+                     "per_window_mean": round(statistics.fmean(file_tokens)),
+                     "per_minute": round(sum(file_tokens) / minutes)},
+            "live_full_windows": {"windows": len(live_tokens), "total": sum(live_tokens),
+                                  "per_window_max": max(live_tokens),
+                                  "per_window_mean": round(statistics.fmean(live_tokens)),
+                                  "per_minute": round(sum(live_tokens) / minutes)},
+        }  # fmt: skip
+        print(f"tokens {minutes:g} min: {json.dumps(out[f'{minutes:g}min'])}", flush=True)
+    return out
 
 
 def _attendees(meeting: str) -> str:
@@ -215,15 +316,26 @@ def main() -> None:
     parser.add_argument("--meeting", default="queue-backlog")
     parser.add_argument("--sample-s", type=float, default=5.0)
     parser.add_argument("--skip-live", action="store_true")
+    parser.add_argument("--skip-final-pass", action="store_true", help="stop the live run when its final pass starts")
     parser.add_argument("--skip-process", action="store_true")
+    parser.add_argument("--process-llm", choices=["embedded", "canned"], default="embedded")
+    parser.add_argument("--tokens", help="comma-separated meeting lengths in minutes: exact prompt-token budget only")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     from tests.support.openai_proxy import OpenAIProxy
 
     os.environ.setdefault("ASSISTANT_CONFIG", str(ROOT / "tests" / "no-config.toml"))
     settings = load_settings()
+    if args.tokens:
+        budget = token_budget(args.meeting, [float(m) for m in args.tokens.split(",")], settings)
+        RESULTS.parent.mkdir(parents=True, exist_ok=True)
+        merged = json.loads(RESULTS.read_text()) if RESULTS.is_file() else {}
+        merged["tokens"] = budget
+        RESULTS.write_text(json.dumps(merged, indent=2) + "\n")
+        return
     result: dict[str, Any] = {"minutes": args.minutes, "speed": args.speed, "meeting": args.meeting,
-                              "date": time.strftime("%Y-%m-%d %H:%M"), "cores": os.cpu_count()}  # fmt: skip
+                              "date": time.strftime("%Y-%m-%d %H:%M"), "cores": os.cpu_count(),
+                              "skip_final_pass": args.skip_final_pass, "process_llm": args.process_llm}  # fmt: skip
     with ExitStack() as stack:
         tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="long-meeting-")))
         audio = _looped(ROOT / "fixtures" / "meetings" / args.meeting / "meeting.flac", args.minutes, tmp / "long.wav")

@@ -109,3 +109,23 @@ def test_help(snap_compare: SnapCompare, tmp_path: Path) -> None:
         await pilot.press("question_mark")
 
     assert snap_compare(review_app(tmp_path), terminal_size=(80, 24), run_before=ready)
+
+
+def test_speakers(snap_compare: SnapCompare, tmp_path: Path) -> None:
+    from assistant.tui.screens.speakers import SpeakersScreen
+    from tests.test_tui_speakers import diarized_lines
+
+    seed_session(tmp_path, "inc-2041-review", lines=diarized_lines())
+    app = create_app(scripted_services(tmp_path), StartReview("inc-2041-review"))
+
+    async def ready(pilot: Pilot[Any]) -> None:
+        await until(pilot, lambda: isinstance(pilot.app.screen, ReviewScreen))
+        await pilot.press("S")
+        await until(pilot, lambda: isinstance(pilot.app.screen, SpeakersScreen))
+        await pilot.press("n")
+        await until(pilot, lambda: not isinstance(pilot.app.screen, SpeakersScreen))
+        await pilot.press("enter")  # S1 is Lisa
+        await until(pilot, lambda: isinstance(pilot.app.screen, SpeakersScreen))
+        await pilot.press("tab", "down", "space")  # mark a line to split off
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=ready)

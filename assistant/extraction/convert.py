@@ -33,8 +33,30 @@ def item_id(kind: str, text: str) -> str:
     return f"{kind}-{digest}"
 
 
+# What the prompt puts before each line's words ("L12 [03:04] Omar: "): a small model often copies
+# some of it into the quote, which must show only the words as said.
+_LINE_TAG = re.compile(r"^\s*(?:L\d+\s*)?(?:\[\d{1,2}(?::\d\d){1,2}\]\s*)?")
+_LABEL = re.compile(r"^([^:]{1,40}):\s+")
+_ANON = re.compile(r"^S\d+$")
+
+
+def _strip_line_prefix(quote: str, speakers: set[str]) -> str:
+    text = _LINE_TAG.sub("", quote, count=1)
+    label = _LABEL.match(text)
+    # Only a known speaker's name is a prefix; "Thanks: all good" is speech.
+    if label and (label.group(1) in speakers or _ANON.match(label.group(1))):
+        text = text[label.end() :]
+    return text
+
+
 def _evidence(quote: str, line: int, segments: Sequence[Segment]) -> Evidence:
-    return locate_quote(clean(quote), segments, hint_ids=[line])
+    text = clean(quote)
+    bare = _strip_line_prefix(text, {clean(s.speaker) for s in segments if s.speaker})
+    if bare and bare != text:
+        found = locate_quote(bare, segments, hint_ids=[line])
+        if found.verified:
+            return found
+    return locate_quote(text, segments, hint_ids=[line])
 
 
 def wire_to_postmortem(wire: WireExtraction, segments: Sequence[Segment]) -> Postmortem:

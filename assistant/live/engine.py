@@ -9,8 +9,10 @@ from assistant.audio.decode import Audio
 from assistant.audio.recorder import WavRecorder, recover_wav
 from assistant.audio.source import AudioSource
 from assistant.extraction.extractor import Extractor
+from assistant.live.voices import Embedder, VoiceWorker
 from assistant.live.workers import AsrWorker, AudioPump, Emit, LlmWorker
 from assistant.session import Session
+from assistant.speakers.voiceprints import MIN_SIMILARITY
 from assistant.transcription.streaming import StreamingTranscriber
 from assistant.transcription.whisper import WhisperTranscriber
 
@@ -23,6 +25,8 @@ class LiveEngine:
         transcriber: WhisperTranscriber,
         extractor: Extractor | None,
         emit: Emit,
+        voices: Embedder | None = None,
+        min_similarity: float = MIN_SIMILARITY,
     ) -> None:
         self.session = session
         self.source = source
@@ -44,6 +48,8 @@ class LiveEngine:
         )
         self.llm = LlmWorker(live_extractor, emit) if live_extractor is not None else None
         self.stream_started_at = 0.0
+        # Live speaker attribution (optional): its own thread, reading lines back from the recording.
+        self.voices = VoiceWorker(voices, session.audio_path, emit, min_similarity) if voices is not None else None
 
     def start(self) -> None:
         # The model is loaded by now (the caller built the transcriber): no audio piles up during a load.
@@ -53,6 +59,8 @@ class LiveEngine:
         self.asr.start()
         if self.llm is not None:
             self.llm.start()
+        if self.voices is not None:
+            self.voices.start()
 
     def stop_capture(self) -> None:
         """Stop listening; queued audio is still recorded and transcribed, then the stream ends."""
@@ -62,6 +70,9 @@ class LiveEngine:
         self.pump.stop()
         self.pump.join(timeout)
         self.asr.join(timeout)
+        if self.voices is not None:
+            self.voices.stop()
+            self.voices.join(timeout)
         if self.llm is not None:
             self.llm.stop()
         self.recorder.close()

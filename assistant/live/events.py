@@ -68,6 +68,23 @@ class StreamEnded:
     extra: dict[str, float] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class VoicesAttributed:
+    """The voice worker matched lines to named voices (live speaker attribution, assistant/live/voices.py)."""
+
+    labels: dict[int, str]
+    """Segment id -> speaker label of the named voice it sounds like (only lines that matched or changed)."""
+    compute_s: float = 0.0
+    """Seconds spent embedding for this event (the voice worker's own cost, off the ASR thread)."""
+
+
 LiveEvent = (
-    SegmentsCommitted | TentativeChanged | AsrStatus | AudioStatus | ProposalsExtracted | WorkerFailed | StreamEnded
+    SegmentsCommitted
+    | TentativeChanged
+    | AsrStatus
+    | AudioStatus
+    | ProposalsExtracted
+    | WorkerFailed
+    | StreamEnded
+    | VoicesAttributed
 )

@@ -8,6 +8,7 @@ session folder. Everything committed is already on disk before it is printed.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import queue
 import sys
@@ -27,10 +28,14 @@ from assistant.extraction.extractor import Extractor
 from assistant.extraction.prompts import PromptLibrary
 from assistant.live.controller import LiveController
 from assistant.live.engine import LiveEngine
-from assistant.live.events import LiveEvent
+from assistant.live.events import LiveEvent, SegmentsCommitted, VoicesAttributed
 from assistant.live.scheduler import ExtractionScheduler
+from assistant.live.voices import LiveVoices, final_speakers
 from assistant.llm_backend import open_llm
 from assistant.session import Session
+from assistant.speakers.diarize import SpeakerAttributionError, SpeakerDiarizer, unavailable_reason
+from assistant.speakers.filemode import DISABLED
+from assistant.speakers.names import speakers_by_segment, transcript_labels
 from assistant.transcription.whisper import WhisperTranscriber
 
 
@@ -58,6 +63,7 @@ def run_headless(
     out: TextIO | None = None,
     source_factory: Callable[[], AudioSource] | None = None,
     speed: float = 1.0,
+    name_first_speaker: str | None = None,
 ) -> int:
     stream = out or sys.stdout
 
@@ -72,6 +78,7 @@ def run_headless(
     # session folder exists. Nothing has been said yet, so nothing is lost, and the user fixes the
     # setting in seconds; recording audio-only instead would hide the failure until after the meeting.
     transcriber = WhisperTranscriber(settings.asr)
+    diarizer, speakers_off = load_voice_model(settings)
     with ExitStack() as stack:
         session = stack.enter_context(Session.create(root, details, session_name, resume=True))
         merged_details = session.details if session.details.attendees else details
@@ -81,7 +88,12 @@ def run_headless(
             client = open_llm(settings, stack)
             extractor = Extractor(client, PromptLibrary(settings.storage.prompts_dir), settings.llm.window_tokens)
         events: queue.Queue[LiveEvent] = queue.Queue()
-        engine = LiveEngine(session, source, transcriber, extractor, events.put)
+        engine = LiveEngine(session, source, transcriber, extractor, events.put, voices=diarizer,
+                            min_similarity=settings.speakers.min_similarity)  # fmt: skip
+        voices = LiveVoices(session, engine.voices, speakers_off, emit_line)
+        if speakers_off:
+            emit_line({"type": "speakers_off", "message": speakers_off})
+        on_event = _voice_handler(voices, name_first_speaker)
         scheduler = ExtractionScheduler()
         controller = LiveController(session, scheduler, engine.llm, emit_line, stream_started_at=0.0,
                                     time_offset=engine.time_offset)  # fmt: skip
@@ -93,20 +105,22 @@ def run_headless(
         emit_line({"type": "recording", "offset_s": round(engine.time_offset, 3)})
         stopping = False
         try:
-            _pump_events(events, controller, until=lambda: controller.state.stream_ended)
+            _pump_events(events, controller, until=lambda: controller.state.stream_ended, on_event=on_event)
         except KeyboardInterrupt:
             stopping = True
         if stopping:
             emit_line({"type": "stopping"})
             engine.stop_capture()
-            _pump_events(events, controller, until=lambda: controller.state.stream_ended)
+            _pump_events(events, controller, until=lambda: controller.state.stream_ended, on_event=on_event)
         # Let an extraction in flight land (it is stored the moment it arrives), then stop the worker.
         deadline = time.monotonic() + settings.llm.request_timeout_s
         _pump_events(events, controller, until=lambda: not scheduler.in_flight or time.monotonic() > deadline,
-                     schedule=False)  # fmt: skip
+                     schedule=False, on_event=on_event)  # fmt: skip
         engine.shutdown()
+        _drain_voices(events, on_event)  # matches posted while the voice worker finished
         recorded = {"recording": session.audio_path.name, "duration_s": round(engine.recorder.duration, 2)}
-        _finalise(session, merged_details.model_copy(update=recorded), extractor, emit_line)
+        final_voices = _FinalVoices(diarizer, voices, settings.speakers.min_similarity) if diarizer else None
+        _finalise(session, merged_details.model_copy(update=recorded), extractor, emit_line, final_voices)
         _report(controller, emit_line)
     return 0
 
@@ -132,13 +146,81 @@ def _stop_on_storage_error(engine: LiveEngine) -> Iterator[None]:
 
 
 def _pump_events(
-    events: queue.Queue[LiveEvent], controller: LiveController, until: Callable[[], bool], schedule: bool = True
+    events: queue.Queue[LiveEvent],
+    controller: LiveController,
+    until: Callable[[], bool],
+    schedule: bool = True,
+    on_event: Callable[[LiveEvent], None] | None = None,
 ) -> None:
     while not until():
         with contextlib.suppress(queue.Empty):
-            controller.handle(events.get(timeout=0.1))
+            event = events.get(timeout=0.1)
+            controller.handle(event)
+            if on_event is not None:
+                on_event(event)
         if schedule:
             controller.tick()
+
+
+def load_voice_model(settings: Settings) -> tuple[SpeakerDiarizer | None, str | None]:
+    """The speaker model for live attribution, or why attribution is off (never raises)."""
+    if not settings.speakers.enabled:
+        return None, DISABLED
+    reason = unavailable_reason()
+    if reason:
+        return None, reason
+    try:
+        return SpeakerDiarizer(), None
+    except SpeakerAttributionError as exc:
+        return None, f"speaker attribution is off: {exc.message}"
+
+
+def _voice_handler(voices: LiveVoices, name_first: str | None) -> Callable[[LiveEvent], None]:
+    """Feeds `voices`; with `name_first` (`--name-first-speaker`), names the voice of the first line
+    long enough to learn a voice from (2 s), as a facilitator opening the meeting would."""
+    pending = [name_first] if name_first and voices.enabled else []
+
+    def handle(event: LiveEvent) -> None:
+        voices.handle(event)
+        if pending and isinstance(event, SegmentsCommitted):
+            line = next((s for s in event.segments if s.end - s.start >= 2.0), None)
+            if line is not None:
+                voices.name_line(line.id, pending.pop())
+
+    return handle
+
+
+def _drain_voices(events: queue.Queue[LiveEvent], on_event: Callable[[LiveEvent], None]) -> None:
+    while True:
+        try:
+            event = events.get_nowait()
+        except queue.Empty:
+            return
+        if isinstance(event, VoicesAttributed):
+            on_event(event)
+
+
+@dataclasses.dataclass
+class _FinalVoices:
+    diarizer: SpeakerDiarizer
+    live: LiveVoices
+    min_similarity: float
+
+    def run(self, session: Session, emit_line: Callable[[dict[str, Any]], None]) -> None:
+        """Re-diarize the whole meeting and carry the live names over (labels kept per segment id)."""
+        emit_line({"type": "speakers_final_pass"})
+        try:
+            names = final_speakers(self.diarizer, session.audio_path, session.transcript.segments,
+                                   session.speakers, self.live.voiceprints(), self.min_similarity)  # fmt: skip
+        except SpeakerAttributionError as exc:
+            message = f"final speaker pass failed, live attribution kept: {exc.message}"
+            emit_line({"type": "warning", "message": message})
+            return
+        if names is not None:
+            session.set_speakers(names)
+        speakers = session.speakers
+        emit_line({"type": "speakers", "speakers": {lb: speakers.name_of(lb) for lb in
+                   transcript_labels(session.transcript, speakers)}})  # fmt: skip
 
 
 def _finalise(
@@ -146,9 +228,13 @@ def _finalise(
     details: MeetingDetails,
     extractor: Extractor | None,
     emit_line: Callable[[dict[str, Any]], None],
+    voices: _FinalVoices | None = None,
 ) -> None:
     session.update_details(details)
-    transcript = session.transcript
+    if voices is not None and session.transcript.segments:
+        voices.run(session, emit_line)
+    # Names in the lines the final pass reads ("Omar: I'll do it" gives the owner).
+    transcript = session.named_transcript
     if extractor is not None and transcript.segments:
         emit_line({"type": "final_pass", "segments": len(transcript.segments)})
         final = extractor.extract(transcript.segments, details)
@@ -159,7 +245,7 @@ def _finalise(
             emit_line({"type": "warning", "message": f"{len(failed)} of {len(final.windows)} transcript windows "
                        f"could not be analysed: {failed[0].error}"})  # fmt: skip
     pm = session.postmortem
-    apply_checks(pm, transcript)
+    apply_checks(pm, session.transcript, speakers_by_segment(session.transcript, session.speakers))
     outputs = write_outputs(pm, session.path / "exports", "meeting", private=True)
     session.mark_state("finalised")
     emit_line({"type": "finalised", "session": session.name, "exports": {k: str(v) for k, v in outputs.items()}})

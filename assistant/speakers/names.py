@@ -30,6 +30,10 @@ class SpeakerNames(BaseModel):
     """Label -> the label it was merged into (diarization split one person in two)."""
     reassigned: dict[int, str] = Field(default_factory=dict)
     """Segment id -> label, overriding `Segment.speaker` (a line moved to another or a new speaker)."""
+    labels: dict[int, str] = Field(default_factory=dict)
+    """Segment id -> label found after the segment was stored (live attribution, the final
+    re-diarization of a live meeting): the append-only transcript is never rewritten. A person's
+    `reassigned` wins over it; it wins over `Segment.speaker`."""
 
     # --- reading ----------------------------------------------------------------------------------
 
@@ -45,7 +49,7 @@ class SpeakerNames(BaseModel):
 
     def label_of(self, segment: Segment) -> str | None:
         """The segment's speaker label after reassignments and merges (None: not attributed)."""
-        raw = self.reassigned.get(segment.id) or segment.speaker
+        raw = self.reassigned.get(segment.id) or self.labels.get(segment.id) or segment.speaker
         return self.canonical(raw) if raw else None
 
     def name_of(self, speaker: str) -> str | None:
@@ -88,6 +92,7 @@ class SpeakerNames(BaseModel):
     def new_speaker(self, transcript: Transcript) -> str:
         """A label used by no line, merge or name yet."""
         used = {s.speaker for s in transcript.segments if s.speaker} | set(self.reassigned.values())
+        used |= set(self.labels.values())
         return next_label(used | set(self.names) | set(self.merged) | set(self.merged.values()))
 
     def apply(self, mapping: Mapping[str, str], known: Iterable[str]) -> None:

@@ -23,6 +23,10 @@ if TYPE_CHECKING:
     from assistant.audio.source import AudioSource
     from assistant.extraction.extractor import Extractor
     from assistant.live.engine import LiveEngine
+    from assistant.live.voices import VoiceWorker
+    from assistant.speakers.diarize import SpeakerDiarizer
+    from assistant.speakers.names import SpeakerNames
+    from assistant.speakers.voiceprints import Voiceprints
     from assistant.transcription.whisper import WhisperTranscriber
 
 
@@ -31,6 +35,9 @@ class _Models:
     transcriber: WhisperTranscriber
     extractor: Extractor | None
     stack: ExitStack
+    diarizer: SpeakerDiarizer | None = None
+    speakers_off: str | None = None
+    """Why live speaker attribution is off (no `speakers` extra, disabled, model failed)."""
     """Owns the embedded LLM server (if any): closing it stops the server."""
 
     def close(self) -> None:
@@ -38,9 +45,26 @@ class _Models:
 
 
 class _EngineRun:
-    def __init__(self, engine: LiveEngine, models: _Models) -> None:
+    def __init__(self, engine: LiveEngine, models: _Models, min_similarity: float) -> None:
         self.engine = engine
         self.models = models
+        self.min_similarity = min_similarity
+
+    @property
+    def voices(self) -> VoiceWorker | None:
+        return self.engine.voices
+
+    @property
+    def speakers_off(self) -> str | None:
+        return self.models.speakers_off
+
+    def final_speakers(self, transcript: Transcript, names: SpeakerNames, prints: Voiceprints) -> SpeakerNames | None:
+        from assistant.live.voices import final_speakers
+
+        if self.models.diarizer is None:
+            return None
+        return final_speakers(self.models.diarizer, self.engine.session.audio_path, transcript.segments, names,
+                              prints, self.min_similarity)  # fmt: skip
 
     @property
     def llm(self) -> LlmWorker | None:
@@ -108,6 +132,11 @@ class RealLive:
                 client = open_llm(self.settings, stack)
                 prompts = PromptLibrary(self.settings.storage.prompts_dir)
                 extractor = Extractor(client, prompts, self.settings.llm.window_tokens)
+            diarizer, speakers_off = None, None
+            if not cancelled():
+                from assistant.live.headless import load_voice_model
+
+                diarizer, speakers_off = load_voice_model(self.settings)
             if cancelled():
                 # The user left while the models loaded: nobody will close them, so do it here (an
                 # embedded LLM server would otherwise outlive the app).
@@ -115,7 +144,7 @@ class RealLive:
         except BaseException:
             stack.close()
             raise
-        return _Models(transcriber, extractor, stack)
+        return _Models(transcriber, extractor, stack, diarizer, speakers_off)
 
     def begin(self, session: Session, prepared: Prepared, emit: Emit) -> _EngineRun:
         from assistant.live.engine import LiveEngine
@@ -125,9 +154,10 @@ class RealLive:
             self.check_input()
         source, self._source = self._source, None  # one source per meeting: a stopped one cannot restart
         assert source is not None
-        engine = LiveEngine(session, source, prepared.transcriber, prepared.extractor, emit)
+        engine = LiveEngine(session, source, prepared.transcriber, prepared.extractor, emit,
+                            voices=prepared.diarizer, min_similarity=self.settings.speakers.min_similarity)  # fmt: skip
         engine.start()
-        return _EngineRun(engine, prepared)
+        return _EngineRun(engine, prepared, self.settings.speakers.min_similarity)
 
 
 class RealImporter:

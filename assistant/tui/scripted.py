@@ -34,8 +34,11 @@ from assistant.live.events import (
     StreamEnded,
     TentativeChanged,
 )
+from assistant.live.voices import VoiceWorker
 from assistant.live.workers import LlmWorker
 from assistant.session import Session, SessionState
+from assistant.speakers.names import SpeakerNames
+from assistant.speakers.voiceprints import Voiceprints
 from assistant.tui.services import Cancelled, CountProgress, Emit, Prepared, Services, TimeProgress
 
 # --- a small meeting -----------------------------------------------------------------------------
@@ -157,6 +160,8 @@ def seed_session(root: Path, name: str = "inc-2041-review", *, details: MeetingD
 
 # --- live ----------------------------------------------------------------------------------------
 
+SCRIPTED_SPEAKERS_OFF = "speaker attribution is off: a scripted meeting has no voices"
+
 
 @dataclass(frozen=True)
 class Step:
@@ -226,6 +231,12 @@ class ScriptedRun:
         if not self._end_when_done:
             self._stop.wait()
         self._emit(StreamEnded())
+
+    voices: VoiceWorker | None = None
+    speakers_off: str | None = SCRIPTED_SPEAKERS_OFF
+
+    def final_speakers(self, transcript: Transcript, names: SpeakerNames, prints: Voiceprints) -> SpeakerNames | None:
+        return None
 
     def stop_capture(self) -> None:
         self._stop.set()

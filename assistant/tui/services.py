@@ -18,8 +18,11 @@ from typing import Protocol
 from assistant.domain.postmortem import MeetingDetails, Postmortem
 from assistant.domain.transcript import Transcript
 from assistant.live.events import LiveEvent
+from assistant.live.voices import VoiceWorker
 from assistant.live.workers import LlmWorker
 from assistant.session import Session
+from assistant.speakers.names import SpeakerNames
+from assistant.speakers.voiceprints import Voiceprints
 
 Emit = Callable[[LiveEvent], None]
 """Called from engine threads; must be thread-safe (the app passes one that posts a message)."""
@@ -55,6 +58,18 @@ class LiveRun(Protocol):
     @property
     def stream_started_at(self) -> float:
         """Monotonic time of stream time 0."""
+
+    @property
+    def voices(self) -> VoiceWorker | None:
+        """Live speaker attribution's worker (None: off, see `speakers_off`)."""
+
+    @property
+    def speakers_off(self) -> str | None:
+        """Why live speaker attribution is off (not installed, disabled), or None when it is on."""
+
+    def final_speakers(self, transcript: Transcript, names: SpeakerNames, prints: Voiceprints) -> SpeakerNames | None:
+        """Worker thread: re-diarize the whole recording and carry the names over by voice (None: off or
+        nothing found; the live attribution stays). May raise AssistantError."""
 
     def stop_capture(self) -> None:
         """Stop listening (UI thread, returns at once); a StreamEnded event follows once the backlog is

@@ -4,12 +4,12 @@
   `response_format={"type": "json_schema", ...}`: it checks the request has exactly that shape,
   rewrites it to llama_cpp.server's `json_object + schema`, and rejects `json_object` with HTTP 400.
 - `faults` is a queue of faults to inject into the next requests (issue: LLM fault tolerance), one
-  per request, in order:
-  "pass" (no fault), "refuse" (close the connection), "timeout" (hang `hang_s`, then close),
-  "429" / "429:N" (HTTP 429 with `Retry-After: N`, default 1), "500", "malformed" (cut-off JSON),
-  "refusal", "length" (finish_reason "length"), and "kill:N": the server dies while this request is
-  in flight (the connection drops, new connections are refused) and comes back on the same port N
-  seconds later — what a client sees when an LLM server is killed and restarted mid-meeting.
+  per request, in order: "pass" (no fault), "refuse" (close the connection), "timeout" (hang `hang_s`,
+  then close), "429" / "429:N" (HTTP 429 with `Retry-After: N`, default 1), "500", and "kill:N": the
+  server dies while this request is in flight (the connection drops, new connections are refused) and
+  comes back on the same port N seconds later — what a client sees when an LLM server is killed and
+  restarted mid-meeting. "malformed" (cut-off JSON), "refusal" and "length" (finish_reason "length")
+  are answered by the proxy itself.
 - `requests` / `request_times` record every POST body (a copy) and its monotonic arrival time;
   `usages` the upstream's token counts of every answered request.
 """
@@ -26,6 +26,24 @@ import urllib.request
 from collections import deque
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+BAD_ANSWERS: dict[str, tuple[str, str, str | None]] = {
+    # fault: (content, finish_reason, refusal)
+    "malformed": ('{"summary": "cut', "stop", None),
+    "refusal": ("I cannot help with that.", "stop", "I cannot help with that."),
+    "length": ('{"summary": "The checkout service', "length", None),
+}
+
+
+def _completion(request: dict[str, Any], content: str, finish_reason: str, refusal: str | None) -> dict[str, Any]:
+    message: dict[str, Any] = {"role": "assistant", "content": content}
+    if refusal is not None:
+        message["refusal"] = refusal
+    return {
+        "id": "fault", "object": "chat.completion", "created": int(time.time()), "model": request.get("model", ""),
+        "choices": [{"index": 0, "message": message, "finish_reason": finish_reason}],
+        "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
+    }  # fmt: skip
 
 
 class _Server(ThreadingHTTPServer):
@@ -135,6 +153,11 @@ class OpenAIProxy:
                 if fault == "500":
                     self._reply(500, {"error": {"message": "boom"}})
                     return
+                if fault in BAD_ANSWERS:
+                    # Answered here, not upstream: the client's handling is under test, and the real
+                    # model would spend minutes on 2 cores generating an answer that is thrown away.
+                    self._reply(200, _completion(body, *BAD_ANSWERS[fault]))
+                    return
                 rf = body.get("response_format") or {}
                 if proxy.standard_only:
                     if rf.get("type") != "json_schema":
@@ -158,14 +181,6 @@ class OpenAIProxy:
                     self._reply(exc.code, {"error": {"message": exc.read().decode(errors="replace")[:500]}})
                     return
                 proxy.usages.append(dict(answer.get("usage") or {}))
-                choice = answer["choices"][0]
-                if fault == "malformed":
-                    choice["message"]["content"] = '{"summary": "cut'
-                elif fault == "refusal":
-                    choice["message"]["content"] = "I cannot help with that."
-                    choice["message"]["refusal"] = "I cannot help with that."
-                elif fault == "length":
-                    choice["finish_reason"] = "length"
                 self._reply(status, answer)
 
         return Handler

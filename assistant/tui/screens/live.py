@@ -8,6 +8,7 @@ here, on the UI thread, through one `LiveController` — the same one the headle
 from __future__ import annotations
 
 import contextlib
+from dataclasses import dataclass
 from typing import ClassVar, Literal, cast
 
 from rich.text import Text
@@ -20,6 +21,7 @@ from textual.widgets import Footer, Header, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from assistant.domain.postmortem import Postmortem
+from assistant.domain.transcript import Segment
 from assistant.errors import AssistantError
 from assistant.export import write_outputs
 from assistant.live.controller import LiveController
@@ -34,7 +36,9 @@ from assistant.live.events import (
     WorkerFailed,
 )
 from assistant.live.scheduler import ExtractionScheduler
+from assistant.live.voices import LiveVoices
 from assistant.session import Session
+from assistant.speakers.names import SpeakerNames, named_transcript
 from assistant.tui.format import ATTENTION_FLAGS, FLAG_LABELS, item_headline, one_line
 from assistant.tui.messages import FinalPassProgress, LiveEventMessage, SessionChanged
 from assistant.tui.navigation import ShowReview
@@ -55,16 +59,28 @@ class _Cancelled(Exception):
     """Raised from a progress callback to stop a worker that was cancelled."""
 
 
+@dataclass(frozen=True)
+class _FinalResult:
+    postmortem: Postmortem | None
+    speakers: SpeakerNames | None
+    """The re-diarized meeting's speakers with the live names carried over (None: keep the live ones)."""
+    note: str | None = None
+
+
 class LiveScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("s", "stop", "Stop meeting", tooltip="Stop recording, run the final pass, then review"),
         Binding("r", "review", "Review so far"),
+        Binding("n", "name_voice", "Name voice", tooltip="Pick a line and say whose voice it is"),
+        Binding("S", "speakers", "Speakers", key_display="S", tooltip="Name, merge or split the speakers"),
     ]
     HELP = (
         "Recording a meeting. The transcript appears as it is committed (the dimmed line is still "
         "changing); proposals appear at pauses and are saved the moment they arrive. New action items "
         "without one named owner or a concrete due date are announced. Press s to stop: the rest of the "
-        "audio is transcribed, a final pass reads the whole meeting, then the review opens."
+        "audio is transcribed, a final pass reads the whole meeting, then the review opens. Press n, pick a "
+        "line and give a name: later lines in that voice get the name (unnamed voices stay anonymous); S "
+        "lists the speakers to rename, merge or split them."
     )
 
     def __init__(self, session: Session, services: Services, *, resumed: bool = False) -> None:
@@ -75,6 +91,7 @@ class LiveScreen(Screen[None]):
         self.phase: Phase = "loading"
         self.controller: LiveController | None = None
         self.run: LiveRun | None = None
+        self.voices: LiveVoices | None = None
         self._started_clock: float | None = None
         self._known: set[str] = {i.id for i in session.postmortem.all_items()}
         self._fresh: dict[str, float] = {}
@@ -132,6 +149,7 @@ class LiveScreen(Screen[None]):
             time_offset=self.run.time_offset,
             clock=self.services.clock,
         )
+        self.voices = LiveVoices(self.session, self.run.voices, self.run.speakers_off)
         self._started_clock = self.services.clock()
         self.phase = "recording"
         self.query_one(LiveStatus).set_phase("● REC", "bold red")
@@ -158,10 +176,17 @@ class LiveScreen(Screen[None]):
             # still recorded), make the problem loud.
             self._error(f"Not saved: {exc.message if isinstance(exc, AssistantError) else exc}")
             return
+        if self.voices is not None:
+            try:
+                if self.voices.handle(event):
+                    self._show_speakers()
+            except AssistantError as exc:
+                self._error(f"Speaker names not saved: {exc.message}")
         state = self.controller.state
         match event:
             case SegmentsCommitted(segments=segments):
-                self.query_one(LiveTranscript).add_segments(segments)
+                names = self.session.speakers
+                self.query_one(LiveTranscript).add_segments(_shown(segments, names))
                 self._notify_others()
             case TentativeChanged(text=text):
                 self.query_one(LiveTranscript).set_tentative(text)
@@ -259,6 +284,63 @@ class LiveScreen(Screen[None]):
             case "done":
                 pass
 
+    # --- speakers --------------------------------------------------------------------------------
+
+    def action_name_voice(self) -> None:
+        """Pick a line, then a name: that voice is this person from now on (and for earlier lines)."""
+        from assistant.tui.screens.naming import NameDialog, PickLineDialog
+
+        off = self._speakers_off()
+        if off:
+            self._status(off)
+            return
+        segments = self.session.transcript.segments[-200:]
+        if not segments:
+            self._status("No lines yet: name a voice once it has said something.")
+            return
+        names = self.session.speakers
+        shown = [_display(names, s) for s in segments]
+
+        def picked(segment_id: int | None) -> None:
+            if segment_id is None:
+                return
+            self.app.push_screen(NameDialog("this voice", list(self.session.details.attendees)),
+                                 lambda name: self._name_voice(segment_id, name))  # fmt: skip
+
+        self.app.push_screen(PickLineDialog(segments, shown), picked)
+
+    def _name_voice(self, segment_id: int, name: str | None) -> None:
+        if not name or self.voices is None:
+            return
+        try:
+            label = self.voices.name_line(segment_id, name)
+        except AssistantError as exc:
+            self._error(f"Not named: {exc.message}")
+            return
+        self._show_speakers()
+        self._status(f"{label} is {name}: their next lines get the name")
+
+    def _speakers_off(self) -> str | None:
+        if self.voices is None:
+            return "Speaker attribution starts with the recording."
+        return self.voices.off_reason
+
+    def action_speakers(self) -> None:
+        from assistant.tui.screens.speakers import SpeakersScreen
+
+        off = self.voices.off_reason if self.voices is not None else None
+        hint = "No speakers yet: press n on the live screen, pick a line and say whose voice it is."
+        self.app.push_screen(SpeakersScreen(self.session, off_reason=off, empty_hint=hint))
+
+    def on_screen_resume(self) -> None:
+        if self.is_mounted:
+            self._show_speakers()  # names may have changed on the speakers screen
+
+    def _show_speakers(self) -> None:
+        names = self.session.speakers
+        self.query_one(LiveTranscript).relabel({s.id: _display(names, s) for s in self.session.transcript.segments})
+        self._notify_others()
+
     def action_review(self) -> None:
         from assistant.tui.screens.review import ReviewScreen
 
@@ -275,6 +357,9 @@ class LiveScreen(Screen[None]):
         run = self.run
         transcript = self.session.transcript  # a snapshot taken here, on the UI thread
         details = self.session.details.model_copy(deep=True)
+        names = self.session.speakers
+        voices = self.voices
+        prints = voices.voiceprints() if voices is not None and voices.enabled else None
 
         def final_pass() -> object:
             worker = get_current_worker()
@@ -284,7 +369,15 @@ class LiveScreen(Screen[None]):
                     raise _Cancelled
                 self.post_message(FinalPassProgress(done, total))
 
-            return run.final_pass(transcript, details, progress)
+            # Speakers first: the final extraction reads the names ("Omar: I'll …" gives the owner).
+            speakers, note = None, None
+            if prints is not None:
+                try:
+                    speakers = run.final_speakers(transcript, names, prints)
+                except AssistantError as exc:
+                    note = f"Final speaker pass failed, live attribution kept: {exc.message}"
+            pm = run.final_pass(named_transcript(transcript, speakers or names), details, progress)
+            return _FinalResult(pm, speakers, note)
 
         self.run_worker(final_pass, name="final-pass", group="final-pass", thread=True, exit_on_error=False)
 
@@ -363,11 +456,17 @@ class LiveScreen(Screen[None]):
             self._error(f"Stopping the engine: {_reason(worker.error)}")
 
     def _merge_final(self, result: object) -> None:
-        if isinstance(result, Postmortem):
-            try:
-                self.session.merge_proposals(result)
-            except AssistantError as exc:
-                self._error(exc.message)
+        if not isinstance(result, _FinalResult):
+            return
+        if result.note:
+            self._error(result.note)
+        try:
+            if result.speakers is not None:
+                self.session.set_speakers(result.speakers)
+            if isinstance(result.postmortem, Postmortem):
+                self.session.merge_proposals(result.postmortem)
+        except AssistantError as exc:
+            self._error(exc.message)
 
     def _fail(self, message: str) -> None:
         self.phase = "failed"
@@ -386,6 +485,15 @@ class LiveScreen(Screen[None]):
         line.add_class("-error")
         line.update(Text(one_line(message, 300)))
         self.notify(one_line(message, 300), severity="error", timeout=10, markup=False)
+
+
+def _display(names: SpeakerNames, segment: Segment) -> str | None:
+    label = names.label_of(segment)
+    return names.display(label) if label else None
+
+
+def _shown(segments: list[Segment], names: SpeakerNames) -> list[Segment]:
+    return [s.model_copy(update={"speaker": _display(names, s)}) for s in segments]
 
 
 def _reason(error: BaseException | None) -> str:

@@ -36,6 +36,7 @@ class ReviewScreen(Screen[None]):
         Binding("a", "accept", "Accept"),
         Binding("x", "reject", "Reject"),
         Binding("e", "edit", "Edit"),
+        Binding("S", "speakers", "Speakers", key_display="S", tooltip="Name, merge or split the speakers"),
         Binding("A", "accept_unflagged", "Bulk accept", key_display="A", tooltip="Accept every unflagged proposal"),
         Binding("u", "undo", "Undo"),
         Binding("f", "next_flagged", "Next flagged", show=False),
@@ -45,7 +46,8 @@ class ReviewScreen(Screen[None]):
     HELP = (
         "Move with ↑/↓ (or j/k); f jumps to the next flagged proposal. a accepts, x rejects, e edits (text, "
         "owner, due date), Enter shows the evidence in the transcript and plays it, A accepts every unflagged "
-        "proposal at once, u undoes the last decision, E exports. Every change is saved immediately."
+        "proposal at once, u undoes the last decision, E exports, S names the speakers (merge, split). Every "
+        "change is saved immediately."
     )
 
     def __init__(self, session: Session, services: Services, *, back: Back = "home") -> None:
@@ -68,9 +70,15 @@ class ReviewScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.sub_title = self.session.name + (" (read-only)" if self.session.readonly else "")
-        self.query_one(EvidenceTranscript).load(self.session.transcript.segments)
+        self.query_one(EvidenceTranscript).load(self.session.named_transcript.segments)
         self._refresh()
         self.query_one(ProposalList).focus()
+
+    def on_screen_resume(self) -> None:
+        # Back from the speakers screen: names (and the owners of "I'll …" items) may have changed.
+        if self.is_mounted:
+            self.query_one(EvidenceTranscript).load(self.session.named_transcript.segments)
+            self._refresh(keep=self.query_one(ProposalList).current_id)
 
     # --- rendering -------------------------------------------------------------------------------
 
@@ -105,7 +113,7 @@ class ReviewScreen(Screen[None]):
     def _on_session_changed(self) -> None:
         """New live proposals or transcript lines (a review opened during the meeting)."""
         evidence = self.query_one(EvidenceTranscript)
-        evidence.append(self.session.transcript.segments)
+        evidence.append(self.session.named_transcript.segments)
         self._refresh()
 
     # --- decisions -------------------------------------------------------------------------------
@@ -197,6 +205,11 @@ class ReviewScreen(Screen[None]):
         from assistant.tui.screens.export import ExportScreen
 
         self.app.push_screen(ExportScreen(self.session, self.services.export_dir))
+
+    def action_speakers(self) -> None:
+        from assistant.tui.screens.speakers import SpeakersScreen
+
+        self.app.push_screen(SpeakersScreen(self.session))
 
     def action_back(self) -> None:
         if self.back == "pop":

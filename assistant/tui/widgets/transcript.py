@@ -48,6 +48,19 @@ class LiveTranscript(Vertical):
         for segment in self._segments:
             log.write(segment_line(segment))
 
+    def relabel(self, speakers: dict[int, str | None]) -> None:
+        """Show these speakers (segment id -> name or label) on lines already written (live attribution)."""
+        changed = False
+        for n, segment in enumerate(self._segments):
+            if segment.id in speakers and speakers[segment.id] != segment.speaker:
+                self._segments[n] = segment.model_copy(update={"speaker": speakers[segment.id]})
+                changed = True
+        if changed:
+            log = self.query_one("#transcript-log", RichLog)
+            log.clear()
+            for segment in self._segments:
+                log.write(segment_line(segment))
+
     def set_tentative(self, text: str) -> None:
         tail = Text(f"… {text.strip()}", style="dim italic") if text.strip() else Text("")
         self.query_one("#tentative", Static).update(tail)
