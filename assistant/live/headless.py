@@ -170,7 +170,9 @@ def load_voice_model(settings: Settings) -> tuple[SpeakerDiarizer | None, str | 
     if reason:
         return None, reason
     try:
-        return SpeakerDiarizer(), None
+        diarizer = SpeakerDiarizer()
+        diarizer.share_cpu()
+        return diarizer, None
     except SpeakerAttributionError as exc:
         return None, f"speaker attribution is off: {exc.message}"
 
