@@ -93,18 +93,18 @@ class Sampler(threading.Thread):
         self.pid, self.server_pid, self.every_s = pid, server_pid, every_s
         self.samples: list[tuple[float, float, float]] = []
         self.started = time.monotonic()
-        self._stop = threading.Event()
+        self._halt = threading.Event()
 
     def run(self) -> None:
-        while not self._stop.is_set():
+        while not self._halt.is_set():
             self.samples.append(
                 (round(time.monotonic() - self.started, 1), round(tree_rss_mb(self.pid), 1),
                  round(tree_rss_mb(self.server_pid), 1))
             )  # fmt: skip
-            self._stop.wait(self.every_s)
+            self._halt.wait(self.every_s)
 
     def stop(self) -> None:
-        self._stop.set()
+        self._halt.set()
         self.join()
 
 
@@ -201,7 +201,7 @@ def run_process(args: argparse.Namespace, audio: Path, tmp: Path, proxy: Any, se
         from tests.support.openai_proxy import OpenAIProxy
 
         with CannedLlm(EMPTY_ANSWER) as canned, OpenAIProxy(canned.base_url) as canned_proxy:
-            result = _process(args, audio, tmp, canned_proxy, os.getpid())
+            result = _process(args, audio, tmp, canned_proxy, -1)  # no LLM server to sample
         result["llm"] = "canned stand-in (instant, empty answers): pipeline mechanics, not model time"
         return result
     return _process(args, audio, tmp, proxy, server_pid)
@@ -248,7 +248,7 @@ def token_budget(meeting: str, minutes_list: list[float], settings: Any) -> dict
     from assistant.extraction.llm import LLMClient
     from assistant.extraction.prompts import PromptLibrary
     from assistant.extraction.weights import bundled_gguf
-    from assistant.extraction.windows import Window, make_windows
+    from assistant.extraction.windows import Window, estimate_tokens, make_windows
     from assistant.live.scheduler import ExtractionScheduler
     from assistant.transcription.file import transcribe_file
 
@@ -284,11 +284,12 @@ def token_budget(meeting: str, minutes_list: list[float], settings: Any) -> dict
                                         text=seg.text))  # fmt: skip
         file_windows = make_windows(segments, settings.llm.window_tokens)
         file_tokens = [count(w) for w in file_windows]
-        sched = ExtractionScheduler()
+        sched = ExtractionScheduler(max_tokens=settings.llm.window_tokens)
         sched.add(segments, 0.0)
         live_tokens: list[int] = []
         while sched.pending:
-            live_tokens.append(count(Window(len(live_tokens), tuple(sched.take()), 0), known))
+            window = Window(len(live_tokens), tuple(sched.take(reserve_tokens=estimate_tokens(known))), 0)
+            live_tokens.append(count(window, known))
             sched.done(True, 0.0)
         out[f"{minutes:g}min"] = {
             "segments": len(segments),

@@ -81,8 +81,9 @@ def test_live_meeting_survives_llm_faults(embedded_server: str, tmp_path: Path) 
     # request (the re-ask after the malformed answer) carries all of them.
     first_ok = requests[len(FAULTS)]
     assert _lines(requests[0]) <= _lines(first_ok), (_lines(requests[0]), _lines(first_ok))
+    # Recovered in the live path, not by the final pass (what the model finds there is its own business).
     final_at = next(i for i, r in enumerate(records) if r["type"] == "final_pass")
-    assert any(r["type"] == "proposal" for r in records[:final_at]), "no live proposal after recovery"
+    assert records.index(recovered[0]) < final_at
 
     # Transcription and recording never stopped: lines kept coming during the outage and cover the
     # whole meeting; the recording holds all of it.

@@ -123,3 +123,20 @@ def test_busy_worker_requeues_without_counting_a_failure() -> None:
     s.requeue(2.0)
     assert s.failures == 0 and s.retry_at is None and [x.id for x in s.pending] == [0]
     assert s.due(2.0)
+
+
+def test_backlog_windows_stay_within_the_token_budget() -> None:
+    from assistant.extraction.windows import estimate_tokens
+
+    s = ExtractionScheduler(min_words=5, pause_s=1.0, context_lines=6, max_lines=40, max_tokens=300)
+    s.add([_seg(i, words=12) for i in range(100)], now=0.0)  # an outage's backlog
+    taken: list[int] = []
+    while s.pending:
+        window = s.take(reserve_tokens=100)
+        assert sum(estimate_tokens(x.text) for x in window) <= 300 - 100
+        taken += [x.id for x in window[-len(s._taken) :]]
+        s.done(ok=True, now=1.0)
+    assert taken == list(range(100))  # every line once, in order
+    giant = Segment(id=100, start=0, end=30, text=" ".join(["word"] * 500))
+    s.add([giant], now=2.0)
+    assert s.take(reserve_tokens=100)[-1] is giant  # a line over budget still goes, alone

@@ -13,6 +13,7 @@ from typing import Any
 
 from assistant.domain.postmortem import Item
 from assistant.extraction.extractor import known_items
+from assistant.extraction.windows import estimate_tokens
 from assistant.live.events import (
     AsrStatus,
     AudioStatus,
@@ -162,7 +163,8 @@ class LiveController:
         now = self.clock()
         if self.llm is None or not self.scheduler.due(now):
             return
-        segments = self.scheduler.take()
-        job = ExtractionJob(segments, self.session.details, known_items(self.session.postmortem), now)
+        known = known_items(self.session.postmortem)
+        segments = self.scheduler.take(reserve_tokens=estimate_tokens(known) if known else 0)
+        job = ExtractionJob(segments, self.session.details, known, now)
         if not self.llm.submit(job):
             self.scheduler.requeue(now)

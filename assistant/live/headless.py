@@ -94,7 +94,7 @@ def run_headless(
         if speakers_off:
             emit_line({"type": "speakers_off", "message": speakers_off})
         on_event = _voice_handler(voices, name_first_speaker)
-        scheduler = ExtractionScheduler()
+        scheduler = ExtractionScheduler(max_tokens=settings.llm.window_tokens)
         controller = LiveController(session, scheduler, engine.llm, emit_line, stream_started_at=0.0,
                                     time_offset=engine.time_offset)  # fmt: skip
         engine.start()

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from assistant.domain.transcript import Segment
+from assistant.extraction.windows import estimate_tokens
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,11 @@ class ExtractionScheduler:
     """Already-extracted lines sent again before the new ones, so a sentence split across two
     windows is still seen whole."""
     max_lines: int = 40
+    max_tokens: int = 900
+    """Estimated tokens of context + new lines (+ the caller's reserve, e.g. the known items): the same
+    budget as a file window (`llm.window_tokens`), so a live prompt fits the model's context too. After
+    an outage or behind a slow model the backlog is full windows; 40 lines plus 25 known items measured
+    ~3,300 prompt tokens, which with 1,200 output tokens overflows a 4,096 context."""
     backoff_base_s: float = 2.0
     backoff_cap_s: float = 60.0
     """Also caps Retry-After: a server asking for an hour is retried every minute instead."""
@@ -83,13 +89,21 @@ class ExtractionScheduler:
             return True
         return self.pending_words() >= self.min_words and now - self._last_line_at >= self.pause_s
 
-    def take(self) -> list[Segment]:
-        """The next window (context + pending); marks a call in flight."""
-        self._taken = self.pending[: self.max_lines]
+    def take(self, reserve_tokens: int = 0) -> list[Segment]:
+        """The next window (context + pending, within `max_tokens` minus `reserve_tokens`, at least one
+        new line); marks a call in flight."""
         context = self.history[len(self.history) - self.context_lines :] if self.context_lines > 0 else []
+        budget = self.max_tokens - reserve_tokens - sum(estimate_tokens(s.text) for s in context)
+        count = 0
+        for seg in self.pending[: self.max_lines]:
+            budget -= estimate_tokens(seg.text)
+            if count and budget < 0:
+                break
+            count += 1
+        self._taken = self.pending[:count]
         window = [*context, *self._taken]
         self.history.extend(self._taken)
-        self.pending = self.pending[self.max_lines :]
+        self.pending = self.pending[count:]
         self._first_pending_at = None
         self.in_flight = True
         return window
