@@ -58,20 +58,21 @@ def _score(
         emb = embeddings[index]
         assert emb is not None
         prints.add(who, emb)
-    right = wrong = missed = 0
+    outcomes = []
     for n, (emb, truth) in enumerate(zip(embeddings, speakers, strict=True)):
         if n in named.values() or emb is None:
             continue
         label, score = prints.nearest(emb)
         got = label if label is not None and score >= threshold else None
-        expected = truth if truth in named else None
-        if got == expected:
-            right += 1
-        elif got is None:
-            missed += 1
-        else:
-            wrong += 1
-    return right, wrong, missed
+        outcomes.append((got, truth if truth in named else None))
+    return _tally(outcomes)
+
+
+def _tally(outcomes: list[tuple[str | None, str | None]]) -> tuple[int, int, int]:
+    """(right, wrong name, named voice left anonymous) over (given name, expected name) pairs."""
+    right = sum(got == expected for got, expected in outcomes)
+    missed = sum(got is None and expected is not None for got, expected in outcomes)
+    return right, len(outcomes) - right - missed, missed
 
 
 def calibrate(fixtures: list[str]) -> dict[str, Any]:
@@ -168,18 +169,13 @@ def _truth_at(turns: list[dict[str, Any]], start: float, end: float) -> str | No
 
 def _attribution(turns: list[dict[str, Any]], lines: list[tuple[int, float, float]], given: dict[int, str],
                  named: set[str]) -> dict[str, Any]:  # fmt: skip
-    right = wrong = missed = 0
+    outcomes = []
     for seg_id, start, end in lines:
         truth = _truth_at(turns, start, end)
-        expected = truth if truth in named else None
         got = given.get(seg_id)
-        got = got if got in named else None  # a label (S2) is anonymous
-        if got == expected:
-            right += 1
-        elif got is None:
-            missed += 1
-        else:
-            wrong += 1
+        # A label (S2) is anonymous.
+        outcomes.append((got if got in named else None, truth if truth in named else None))
+    right, wrong, missed = _tally(outcomes)
     total = max(1, right + wrong + missed)
     return {"lines": right + wrong + missed, "accuracy": round(right / total, 3),
             "wrong_name": round(wrong / total, 3), "named_left_anonymous": round(missed / total, 3)}  # fmt: skip

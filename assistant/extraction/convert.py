@@ -19,6 +19,7 @@ from assistant.domain.postmortem import (
 )
 from assistant.domain.transcript import Segment
 from assistant.extraction.schema import WireExtraction
+from assistant.speakers.model import is_label
 
 _WS = re.compile(r"\s+")
 
@@ -37,14 +38,13 @@ def item_id(kind: str, text: str) -> str:
 # some of it into the quote, which must show only the words as said.
 _LINE_TAG = re.compile(r"^\s*(?:L\d+\s*)?(?:\[\d{1,2}(?::\d\d){1,2}\]\s*)?")
 _LABEL = re.compile(r"^([^:]{1,40}):\s+")
-_ANON = re.compile(r"^S\d+$")
 
 
 def _strip_line_prefix(quote: str, speakers: set[str]) -> str:
     text = _LINE_TAG.sub("", quote, count=1)
     label = _LABEL.match(text)
     # Only a known speaker's name is a prefix; "Thanks: all good" is speech.
-    if label and (label.group(1) in speakers or _ANON.match(label.group(1))):
+    if label and (label.group(1) in speakers or is_label(label.group(1))):
         text = text[label.end() :]
     return text
 
