@@ -46,7 +46,8 @@ def main() -> None:
         context = min(6, first)
         windows.append(Window(index=n, segments=tuple(segments[first - context : first + args.lines]), overlap=context))
     focuses: tuple[Focus, Focus] = ("live", "full")
-    per: dict[Focus, dict[str, Any]] = {f: {"seconds": 0.0, "completion_tokens": 0, "items": 0} for f in focuses}
+    zero = {"seconds": 0.0, "completion_tokens": 0, "items": 0, "failed": 0}
+    per: dict[Focus, dict[str, Any]] = {f: dict(zero) for f in focuses}
     with ExitStack() as stack:
         client = open_llm(settings, stack)
         base = Extractor(client, PromptLibrary(settings.storage.prompts_dir), settings.llm.window_tokens)
@@ -61,7 +62,6 @@ def main() -> None:
                 stats["seconds"] += time.perf_counter() - started
                 stats["completion_tokens"] += client.usage.completion_tokens - before
                 stats["items"] += len(found.decisions) + len(found.action_items) + len(found.open_questions)
-                stats.setdefault("failed", 0)
                 stats["failed"] += 0 if status.ok else 1
     result = {
         "meeting": args.meeting,
