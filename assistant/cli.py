@@ -15,6 +15,7 @@ from typing import Any
 
 from assistant import __version__
 from assistant.errors import AssistantError, ConfigError
+from assistant.memory import limit_heap_growth
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -376,6 +377,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     # SIGTERM ends us like Ctrl-C, so cleanup (stopping the LLM server, closing files) runs.
     signal.signal(signal.SIGTERM, _terminate)
+    limit_heap_growth()  # before any model allocates: long meetings must not grow the process
     parser = build_parser()
     args = parser.parse_args(argv)
     # Bare `assistant` opens the home screen (recent sessions, new meeting, import).

@@ -14,9 +14,10 @@ The embedded llama.cpp server is started by the benchmark (same code, same flags
 own) behind a pass-through proxy that counts the tokens of every request, so the server's memory is
 sampled alongside the assistant's. Measured:
 - resident memory (RSS of the assistant process tree + the LLM server) every `--sample-s`: peak, and
-  the first vs the last fifth of the live run (flat = no leak). `--from-file` decodes the whole
-  recording into memory up front (4 bytes per sample), which a microphone does not: that buffer's size
-  is reported so the microphone-equivalent peak can be read off;
+  the first vs the last fifth of the live run (flat = no leak). `--from-file` decodes as it plays, like
+  a microphone delivers, so the figures are the microphone's;
+- the facilitator names the first voice (`--name-first-speaker`), so live speaker attribution embeds
+  and matches every line, as in a meeting where voices are named;
 - lag (audio received − committed text end, from the `lag` lines): first vs last fifth of the meeting;
 - LLM input tokens per window (live and final pass) and in total, against the meeting length.
 
@@ -49,7 +50,6 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
-from assistant.audio.decode import SAMPLE_RATE
 from assistant.config import load_settings
 from assistant.extraction.embedded import EMBEDDED_MODEL_NAME, EmbeddedServer
 from bench.live_latency import _looped
@@ -148,7 +148,8 @@ def run_live(args: argparse.Namespace, audio: Path, tmp: Path, proxy: Any, serve
     attendees = _attendees(args.meeting)
     cmd = [sys.executable, "-m", "assistant", "record", "--headless", "--from-file", str(audio),
            "--speed", str(args.speed), "--sessions-dir", str(tmp / "sessions"), "--session", "long",
-           "--attendees", attendees, "--llm-url", proxy.base_url, "--llm-model", EMBEDDED_MODEL_NAME,
+           "--attendees", attendees, "--name-first-speaker", attendees.split(",")[0].strip(),
+           "--llm-url", proxy.base_url, "--llm-model", EMBEDDED_MODEL_NAME,
            "--structured-output", "json_object"]  # fmt: skip
     started = time.monotonic()
     proc = _spawn(cmd)
@@ -219,7 +220,7 @@ def _process(args: argparse.Namespace, audio: Path, tmp: Path, proxy: Any, serve
     out = tmp / "process-out"
     cmd = [sys.executable, "-m", "assistant", "process", str(audio), "-o", str(out),
            "--attendees", _attendees(args.meeting), "--llm-url", proxy.base_url, "--llm-model", EMBEDDED_MODEL_NAME,
-           "--structured-output", "json_object"]  # fmt: skip
+           "--structured-output", "json_object", *(["--no-speakers"] if args.process_no_speakers else [])]  # fmt: skip
     started = time.monotonic()
     proc = _spawn(cmd)
     sampler = Sampler(proc.pid, server_pid, args.sample_s)
@@ -320,6 +321,7 @@ def main() -> None:
     parser.add_argument("--skip-final-pass", action="store_true", help="stop the live run when its final pass starts")
     parser.add_argument("--skip-process", action="store_true")
     parser.add_argument("--process-llm", choices=["embedded", "canned"], default="embedded")
+    parser.add_argument("--process-no-speakers", action="store_true", help="import without diarization")
     parser.add_argument("--tokens", help="comma-separated meeting lengths in minutes: exact prompt-token budget only")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
@@ -336,12 +338,11 @@ def main() -> None:
         return
     result: dict[str, Any] = {"minutes": args.minutes, "speed": args.speed, "meeting": args.meeting,
                               "date": time.strftime("%Y-%m-%d %H:%M"), "cores": os.cpu_count(),
-                              "skip_final_pass": args.skip_final_pass, "process_llm": args.process_llm}  # fmt: skip
+                              "skip_final_pass": args.skip_final_pass, "process_llm": args.process_llm,
+                              "process_speakers": not args.process_no_speakers}  # fmt: skip
     with ExitStack() as stack:
         tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="long-meeting-")))
         audio = _looped(ROOT / "fixtures" / "meetings" / args.meeting / "meeting.flac", args.minutes, tmp / "long.wav")
-        samples = round(args.minutes * 60 * SAMPLE_RATE)
-        result["from_file_buffer_mb"] = round(samples * 4 / 2**20, 1)
         server = stack.enter_context(EmbeddedServer(settings.llm, settings.storage.cache_dir))
         assert server.proc is not None
         proxy = stack.enter_context(OpenAIProxy(server.base_url))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import errno
 import os
 import stat
+from collections.abc import Generator
+from contextlib import closing
 from pathlib import Path
 
 import av
@@ -66,9 +68,28 @@ def decode_file(path: Path) -> Audio:
 
 
 def _decode(path: Path, limit: int | None = None) -> Audio:
-    container = _open(path)
     chunks: list[Audio] = []
     got = 0
+    with closing(iter_decoded(path)) as decoded:  # closes the file at once when `limit` stops early
+        for chunk in decoded:
+            chunks.append(chunk)
+            got += chunk.size
+            if limit is not None and got >= limit:
+                break
+    audio = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.float32)
+    if audio.size < MIN_SAMPLES:
+        raise InputAudioError(f"{path}: the recording contains no audio (length {audio.size / SAMPLE_RATE:.2f} s)")
+    return audio
+
+
+def iter_decoded(path: Path) -> Generator[Audio, None, None]:
+    """The first audio stream as 16 kHz mono float32 chunks, decoded as they are asked for.
+
+    Memory stays at one decoded frame however long the file (a 2-hour file is 460 MB as one array).
+    A file damaged part-way yields what was readable and stops; InputAudioError if nothing was.
+    """
+    container = _open(path)
+    got = False
     try:
         if not container.streams.audio:
             raise InputAudioError(f"{path}: the file has no audio stream")
@@ -77,23 +98,16 @@ def _decode(path: Path, limit: int | None = None) -> Audio:
         try:
             for frame in container.decode(stream):
                 for out in resampler.resample(frame):
-                    chunks.append(out.to_ndarray().reshape(-1).astype(np.float32, copy=False))
-                    got += chunks[-1].size
-                if limit is not None and got >= limit:
-                    break
-            else:
-                for out in resampler.resample(None):
-                    chunks.append(out.to_ndarray().reshape(-1).astype(np.float32, copy=False))
+                    got = True
+                    yield out.to_ndarray().reshape(-1).astype(np.float32, copy=False)
+            for out in resampler.resample(None):
+                yield out.to_ndarray().reshape(-1).astype(np.float32, copy=False)
         except (av.error.FFmpegError, ValueError) as exc:
             # A truncated file decodes up to the damage; keep what was readable if there is any.
-            if not chunks:
+            if not got:
                 raise InputAudioError(f"{path}: audio could not be decoded ({_reason(exc)})") from exc
     finally:
         container.close()
-    audio = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.float32)
-    if audio.size < MIN_SAMPLES:
-        raise InputAudioError(f"{path}: the recording contains no audio (length {audio.size / SAMPLE_RATE:.2f} s)")
-    return audio
 
 
 def _reason(exc: BaseException) -> str:

