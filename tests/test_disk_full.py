@@ -137,6 +137,7 @@ def test_session_folder_turned_read_only_is_one_line_and_untouched(small_disk: P
                "--session", "s1")  # fmt: skip
     assert proc.returncode != 0
     assert "Read-only file system" in one_line(proc)
+    assert "Cannot open session 's1' for writing" in one_line(proc)
     assert {p.name: p.read_bytes() for p in (small_disk / "s1").iterdir()} == before
     # Reading still works: the transcript export goes to stdout.
     export = run("export", "s1", "--format", "md", "--sessions-dir", str(small_disk))

@@ -201,19 +201,28 @@ class Session:
             raise SessionError(f"No session named {name!r} in {root} (see `assistant sessions`).")
         lock: OwnerLock | None = None
         log: AppendLog | None = None
+        writing = False
         try:
             if not readonly:
+                writing = True  # the lock file is the first write
                 lock = OwnerLock.acquire(path / LOCK_FILE, session=name)
+            writing = False
             meta = _read_meta(path)
             segments, valid_size = _read_transcript(path)
             pm = _read_postmortem(path)
             speakers = _read_speakers(path)
             if not readonly:
+                writing = True
                 log = AppendLog(path / TRANSCRIPT_FILE, valid_size)
         except BaseException as exc:
             if lock is not None:
                 lock.release()
             if isinstance(exc, OSError):
+                if writing:  # e.g. a read-only folder: say so, and that reading still works
+                    raise SessionError(
+                        f"Cannot open session {name!r} for writing: {_reason(exc)} "
+                        "(its files are unchanged; `assistant export` still reads it)"
+                    ) from exc
                 raise SessionError(f"Cannot read session {name!r}: {_reason(exc)}") from exc
             raise
         state = meta.state
