@@ -18,7 +18,7 @@ from assistant.domain.postmortem import ActionItem, Flag, Postmortem, ReviewStat
 from assistant.domain.transcript import Segment
 from assistant.errors import SessionError
 from assistant.session import Session, list_sessions, validate_name
-from assistant.session.store import META_FILE, POSTMORTEM_FILE, TRANSCRIPT_FILE
+from assistant.session.reading import META_FILE, POSTMORTEM_FILE, TRANSCRIPT_FILE
 from tests.support.session_data import details, proposals, segments
 
 NOW = dt.datetime(2026, 3, 4, 9, 30).astimezone()

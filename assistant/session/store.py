@@ -29,8 +29,6 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
-from pydantic import ValidationError
-
 from assistant.checks.apply import apply_checks
 from assistant.domain.postmortem import Item, MeetingDetails, Postmortem, ReviewStatus
 from assistant.domain.transcript import Segment, Transcript
@@ -47,18 +45,24 @@ from assistant.session.files import (
     ensure_root,
     is_locked,
     make_staging_dir,
-    read_complete_lines,
     remove_stale_staging,
 )
-from assistant.session.meta import FORMAT_VERSION, SESSION_STATES, SessionMeta, SessionState
+from assistant.session.meta import SESSION_STATES, SessionMeta, SessionState
 from assistant.session.names import candidates, default_name, validate_name
+from assistant.session.reading import (
+    META_FILE,
+    POSTMORTEM_FILE,
+    SPEAKERS_FILE,
+    TRANSCRIPT_FILE,
+    read_meta,
+    read_postmortem,
+    read_speakers,
+    read_transcript,
+    reason,
+)
 from assistant.session.review import Change, UndoStack, validated_changes
 from assistant.speakers.names import SpeakerNames, named_transcript, speakers_by_segment
 
-META_FILE = "session.json"
-TRANSCRIPT_FILE = "transcript.jsonl"
-POSTMORTEM_FILE = "postmortem.json"
-SPEAKERS_FILE = "speakers.json"
 LOCK_FILE = LOCK_NAME
 
 
@@ -128,7 +132,7 @@ class Session:
             remove_stale_staging(root)
             staging = make_staging_dir(root)
         except OSError as exc:
-            raise SessionError(f"Cannot create a session in {root}: {_reason(exc)}") from exc
+            raise SessionError(f"Cannot create a session in {root}: {reason(exc)}") from exc
         session = cls._build(staging, details, created)
         try:
             for candidate in names:
@@ -140,7 +144,7 @@ class Session:
         except BaseException as exc:
             session._discard()
             if isinstance(exc, OSError):
-                raise SessionError(f"Cannot create a session in {root}: {_reason(exc)}") from exc
+                raise SessionError(f"Cannot create a session in {root}: {reason(exc)}") from exc
             raise
         session._discard()
         if name is not None:
@@ -179,7 +183,7 @@ class Session:
                 lock.release()
             shutil.rmtree(staging, ignore_errors=True)
             if isinstance(exc, OSError):
-                raise SessionError(f"Cannot create a session in {staging.parent}: {_reason(exc)}") from exc
+                raise SessionError(f"Cannot create a session in {staging.parent}: {reason(exc)}") from exc
             raise
 
     def _discard(self) -> None:
@@ -207,10 +211,10 @@ class Session:
                 writing = True  # the lock file is the first write
                 lock = OwnerLock.acquire(path / LOCK_FILE, session=name)
             writing = False
-            meta = _read_meta(path)
-            segments, valid_size = _read_transcript(path)
-            pm = _read_postmortem(path)
-            speakers = _read_speakers(path)
+            meta = read_meta(path)
+            segments, valid_size = read_transcript(path)
+            pm = read_postmortem(path)
+            speakers = read_speakers(path)
             if not readonly:
                 writing = True
                 log = AppendLog(path / TRANSCRIPT_FILE, valid_size)
@@ -220,10 +224,10 @@ class Session:
             if isinstance(exc, OSError):
                 if writing:  # e.g. a read-only folder: say so, and that reading still works
                     raise SessionError(
-                        f"Cannot open session {name!r} for writing: {_reason(exc)} "
+                        f"Cannot open session {name!r} for writing: {reason(exc)} "
                         "(its files are unchanged; `assistant export` still reads it)"
                     ) from exc
-                raise SessionError(f"Cannot read session {name!r}: {_reason(exc)}") from exc
+                raise SessionError(f"Cannot read session {name!r}: {reason(exc)}") from exc
             raise
         state = meta.state
         if state == "recording" and (not readonly or not is_locked(path / LOCK_FILE)):
@@ -478,7 +482,7 @@ class Session:
         try:
             yield
         except OSError as exc:
-            raise SessionError(f"Cannot save the {what} of session {self.name!r}: {_reason(exc)}") from exc
+            raise SessionError(f"Cannot save the {what} of session {self.name!r}: {reason(exc)}") from exc
 
     def _save_postmortem(self) -> None:
         with self._saving("postmortem"):
@@ -495,71 +499,3 @@ def _is_empty_dir(path: Path) -> bool:
         return path.is_dir() and not any(path.iterdir())
     except OSError:
         return False
-
-
-def _reason(exc: OSError) -> str:
-    return exc.strerror or str(exc)
-
-
-def _corrupt(path: Path, file: str, why: str) -> SessionError:
-    return SessionError(f"Session {path.name!r} is damaged: {file}: {why}")
-
-
-def _validation_reason(exc: ValidationError) -> str:
-    first = exc.errors()[0]
-    where = ".".join(str(p) for p in first["loc"])
-    return f"{where}: {first['msg']}" if where else str(first["msg"])
-
-
-def _read_meta(path: Path) -> SessionMeta:
-    try:
-        raw = (path / META_FILE).read_bytes()
-    except FileNotFoundError:
-        raise _corrupt(path, META_FILE, "missing (the session was never completely created)") from None
-    try:
-        meta = SessionMeta.model_validate_json(raw)
-    except ValidationError as exc:
-        raise _corrupt(path, META_FILE, _validation_reason(exc)) from exc
-    if meta.format > FORMAT_VERSION:
-        raise SessionError(f"Session {path.name!r} was written by a newer version of the assistant.")
-    return meta
-
-
-def _read_transcript(path: Path) -> tuple[list[Segment], int]:
-    try:
-        lines, valid_size = read_complete_lines(path / TRANSCRIPT_FILE)
-    except FileNotFoundError:
-        raise _corrupt(path, TRANSCRIPT_FILE, "missing") from None
-    segments: list[Segment] = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            segments.append(Segment.model_validate_json(line))
-        except ValidationError as exc:
-            # Only the last line can be torn by a crash (and is ignored above); a bad line before it
-            # is real damage, reported rather than silently dropped.
-            raise _corrupt(path, TRANSCRIPT_FILE, f"line {number}: {_validation_reason(exc)}") from exc
-    return segments, valid_size
-
-
-def _read_speakers(path: Path) -> SpeakerNames:
-    try:
-        raw = (path / SPEAKERS_FILE).read_bytes()
-    except FileNotFoundError:
-        return SpeakerNames()  # nobody named a speaker yet
-    try:
-        return SpeakerNames.model_validate_json(raw)
-    except ValidationError as exc:
-        raise _corrupt(path, SPEAKERS_FILE, _validation_reason(exc)) from exc
-
-
-def _read_postmortem(path: Path) -> Postmortem:
-    try:
-        raw = (path / POSTMORTEM_FILE).read_bytes()
-    except FileNotFoundError:
-        raise _corrupt(path, POSTMORTEM_FILE, "missing") from None
-    try:
-        return Postmortem.model_validate_json(raw)
-    except ValidationError as exc:
-        raise _corrupt(path, POSTMORTEM_FILE, _validation_reason(exc)) from exc
