@@ -27,15 +27,9 @@ from assistant.tui.scripted import (
     scripted_services,
     seed_session,
 )
+from tests.support.pilot import until
 
 Scenario = Callable[[PostmortemApp, Pilot[int]], Awaitable[None]]
-
-
-async def until(pilot: Pilot[int], predicate: Callable[[], bool], timeout: float = 10.0) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not predicate():
-        assert asyncio.get_running_loop().time() < deadline, "condition not reached"
-        await pilot.pause(0.02)
 
 
 def run_home(root: Path, scenario: Scenario, *, live: ScriptedLive | None = None,

@@ -30,16 +30,10 @@ from assistant.tui.scripted import (
     scripted_services,
 )
 from assistant.tui.widgets.proposals import ProposalList
+from tests.support.pilot import until
 
 NAME = "live-1"
 Scenario = Callable[[PostmortemApp, Pilot[int]], Awaitable[None]]
-
-
-async def until(pilot: Pilot[int], predicate: Callable[[], bool], timeout: float = 10.0) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not predicate():
-        assert asyncio.get_running_loop().time() < deadline, "condition not reached"
-        await pilot.pause(0.02)
 
 
 def run_live(root: Path, live: ScriptedLive, scenario: Scenario, *, clock: ManualClock | None = None,

@@ -4,11 +4,9 @@ style anything and "[BLANK_AUDIO]" must stay visible, in every place that shows 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from pathlib import Path
 
 from rich.text import Text
-from textual.pilot import Pilot
 from textual.widgets import RichLog, Static
 
 from assistant.domain.postmortem import ActionItem, Evidence, Postmortem, TextItem, WindowStatus
@@ -21,6 +19,7 @@ from assistant.tui.screens.review import ReviewScreen
 from assistant.tui.scripted import ScriptedLive, Step, demo_details, demo_steps, scripted_services, seed_session
 from assistant.tui.widgets.proposals import ProposalList
 from assistant.tui.widgets.transcript import EvidenceTranscript
+from tests.support.pilot import until
 
 HOSTILE = [
     ("Ana", "Closing tag first [/] then [bold]not bold[/bold] and [red]not red"),
@@ -48,13 +47,6 @@ def hostile_draft() -> Postmortem:
 
 def plain(renderable: object) -> str:
     return renderable.plain if isinstance(renderable, Text) else str(renderable)
-
-
-async def until(pilot: Pilot[int], predicate: Callable[[], bool], timeout: float = 10.0) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not predicate():
-        assert asyncio.get_running_loop().time() < deadline, "condition not reached"
-        await pilot.pause(0.02)
 
 
 def test_live_screen_shows_markup_literally(tmp_path: Path) -> None:

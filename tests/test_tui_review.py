@@ -28,6 +28,7 @@ from assistant.tui.screens.review import ReviewScreen
 from assistant.tui.scripted import RecordingPlayer, scripted_services, seed_session
 from assistant.tui.widgets.proposals import ProposalList
 from assistant.tui.widgets.transcript import EvidenceTranscript
+from tests.support.pilot import until
 
 NAME = "inc-2041-review"
 # The seeded meeting's items in list order (action items first, then decisions, questions, the rest).
@@ -55,13 +56,6 @@ def run_review(root: Path, scenario: Scenario, *, player: RecordingPlayer | None
 
     asyncio.run(go())
     return app
-
-
-async def until(pilot: Pilot[int], predicate: Callable[[], bool], timeout: float = 10.0) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not predicate():
-        assert asyncio.get_running_loop().time() < deadline, "condition not reached"
-        await pilot.pause(0.02)
 
 
 def on_disk(root: Path) -> dict[str, ActionItem | object]:

@@ -7,7 +7,6 @@ Update with `pytest tests/test_tui_snapshots.py --snapshot-update` and review th
 
 from __future__ import annotations
 
-import asyncio
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -24,15 +23,9 @@ from assistant.tui.screens.live import LiveScreen
 from assistant.tui.screens.review import ReviewScreen
 from assistant.tui.scripted import ManualClock, ScriptedLive, demo_details, scripted_services, seed_session
 from assistant.tui.widgets.proposals import ProposalList
+from tests.support.pilot import until
 
 SnapCompare = Callable[..., bool]
-
-
-async def until(pilot: Pilot[Any], predicate: Callable[[], bool], timeout: float = 10.0) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not predicate():
-        assert asyncio.get_running_loop().time() < deadline, "condition not reached"
-        await pilot.pause(0.02)
 
 
 def no_blink(app: Any) -> None:

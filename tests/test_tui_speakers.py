@@ -32,6 +32,7 @@ from assistant.tui.scripted import (
     seed_session,
 )
 from assistant.tui.widgets.transcript import EvidenceTranscript
+from tests.support.pilot import until
 
 NAME = "inc-2041-speakers"
 # What diarization might have made of the demo meeting: Lisa S1, Tom split in two (S2 and S4), Peter
@@ -54,13 +55,6 @@ def diarized_lines() -> list[tuple[str, str]]:
 
 
 Scenario = Callable[[PostmortemApp, Pilot[int]], Awaitable[None]]
-
-
-async def until(pilot: Pilot[int], predicate: Callable[[], bool], timeout: float = 10.0) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not predicate():
-        assert asyncio.get_running_loop().time() < deadline, "condition not reached"
-        await pilot.pause(0.02)
 
 
 def run_review(root: Path, scenario: Scenario, size: tuple[int, int] = (80, 24)) -> None:
