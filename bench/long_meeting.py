@@ -175,7 +175,9 @@ def run_live(args: argparse.Namespace, audio: Path, tmp: Path, proxy: Any, serve
     stderr = proc.stderr.read() if proc.stderr else ""
     wall = time.monotonic() - started
 
-    final_at = next((t for t, r in records if r["type"] == "final_pass"), None)
+    # The live phase ends with the transcriber's last line; the final pass (re-diarization, then the
+    # whole-meeting extraction) follows and is reported apart.
+    final_at = next((t for t, r in reversed(records) if r["type"] == "lag"), None)
     final_req = next((i for i, t in enumerate(proxy.request_times) if final_at and t - sampler.started >= final_at),
                      len(proxy.usages))  # fmt: skip
     lags = [(r["audio_end_s"], r["lag_s"]) for _, r in records if r["type"] == "lag"]
@@ -359,7 +361,8 @@ def main() -> None:
         result["load_average_end"] = os.getloadavg()
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     merged = json.loads(RESULTS.read_text()) if RESULTS.is_file() else {}
-    merged[f"{args.minutes:g}min"] = result
+    # An import-only run is kept apart, so it never replaces a live run of the same length.
+    merged[f"{args.minutes:g}min" + ("-import" if args.skip_live else "")] = result
     RESULTS.write_text(json.dumps(merged, indent=2) + "\n")
     print(f"written: {RESULTS}")
 

@@ -113,3 +113,17 @@ def iter_decoded(path: Path) -> Generator[Audio, None, None]:
 def _reason(exc: BaseException) -> str:
     text = getattr(exc, "strerror", None) or str(exc)
     return " ".join(str(text).split())[:120]
+
+
+def duration_hint(path: Path) -> float | None:
+    """The container's stated duration in seconds (for progress only: headers can lie), or None."""
+    try:
+        with av.open(str(path), metadata_errors="ignore") as container:
+            if container.duration:
+                return float(container.duration) / 1_000_000  # av.time_base: microseconds
+            stream = container.streams.audio[0] if container.streams.audio else None
+            if stream is not None and stream.duration and stream.time_base:
+                return float(stream.duration * stream.time_base)
+    except (av.error.FFmpegError, OSError, UnicodeDecodeError, ValueError, IndexError):
+        return None
+    return None
