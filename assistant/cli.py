@@ -377,6 +377,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     # SIGTERM ends us like Ctrl-C, so cleanup (stopping the LLM server, closing files) runs.
     signal.signal(signal.SIGTERM, _terminate)
+    # Python leaves SIGINT ignored when it starts ignored, as for `assistant record --headless &` from
+    # a script: `kill -INT` (a scripted Ctrl-C) must still end a recording cleanly.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     limit_heap_growth()  # before any model allocates: long meetings must not grow the process
     parser = build_parser()
     args = parser.parse_args(argv)
