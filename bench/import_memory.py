@@ -48,8 +48,11 @@ def main() -> None:
             ROOT / "fixtures" / "meetings" / args.meeting / "meeting.flac", args.minutes, Path(tmp) / "a.wav"
         )
         for mode in ("pieces", "whole"):
-            env = {"ASSISTANT_CONFIG": str(ROOT / "tests" / "no-config.toml"), "PATH": "/usr/bin:/bin",
-                   "HOME": str(Path.home())}
+            env = {
+                "ASSISTANT_CONFIG": str(ROOT / "tests" / "no-config.toml"),
+                "PATH": "/usr/bin:/bin",
+                "HOME": str(Path.home()),
+            }
             proc = subprocess.run([sys.executable, "-c", CHILD, str(audio), mode], capture_output=True, text=True,
                                   cwd=ROOT, env=env, check=False)  # fmt: skip
             if proc.returncode != 0:
