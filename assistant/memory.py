@@ -5,7 +5,8 @@ each time such a block is freed (up to 32 MiB), after which the same sizes come 
 stay resident as fragments. The speaker model allocates tensors of a new size for every line it
 embeds: with the default, the process grew by ~0.5 GB within minutes of a live meeting and kept it.
 A fixed threshold turns the adaptation off (measured: +510 MB → +74 MB over 150 embeddings,
-`bench/long_meeting.py` has the whole-run figures).
+`bench/long_meeting.py` has the whole-run figures). It costs CPU: freshly mapped blocks fault in
+page by page (ASR CPU x1.28, speaker embedding x1.86 in `bench/heap_threshold.py`).
 """
 
 from __future__ import annotations

@@ -14,10 +14,9 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.audio.decode import MIN_SAMPLES, SAMPLE_RATE, Audio, duration_hint, iter_decoded
+from assistant.audio.decode import SAMPLE_RATE, Audio, duration_hint, iter_decoded, probe_file
 from assistant.config import Settings
 from assistant.domain.transcript import Segment, Transcript
-from assistant.errors import InputAudioError
 from assistant.transcription.whisper import ProgressFn, WhisperTranscriber
 
 PIECE_S = 300.0
@@ -30,21 +29,14 @@ _FRAME = SAMPLE_RATE // 10  # energy in 0.1 s frames, compared over 0.5 s
 def transcribe_file(
     path: Path, settings: Settings, hotwords: list[str], progress: ProgressFn | None = None
 ) -> Transcript:
-    chunks = iter_decoded(path)
-    with closing(chunks):
-        # Decode the start first: bad input fails before the model loads, as from `decode_file`.
-        head: list[Audio] = []
-        while sum(c.size for c in head) < MIN_SAMPLES and (chunk := next(chunks, None)) is not None:
-            head.append(chunk)
-        if sum(c.size for c in head) < MIN_SAMPLES:
-            length = sum(c.size for c in head) / SAMPLE_RATE
-            raise InputAudioError(f"{path}: the recording contains no audio (length {length:.2f} s)")
+    probe_file(path)  # bad input fails before the model loads, with decode_file's one-line errors
+    with closing(iter_decoded(path)) as chunks:
         total_hint = duration_hint(path)
         transcriber = WhisperTranscriber(settings.asr)
         segments: list[Segment] = []
         language = "en"
         samples = 0
-        for start, piece in pieces(_chain(head, chunks)):
+        for start, piece in pieces(chunks):
             offset = start / SAMPLE_RATE
             estimate = max(total_hint or 0.0, (start + piece.size) / SAMPLE_RATE)
 
@@ -62,11 +54,6 @@ def transcribe_file(
     if progress:
         progress(duration, duration)
     return Transcript(segments=segments, duration=duration, language=language)
-
-
-def _chain(head: list[Audio], rest: Iterator[Audio]) -> Iterator[Audio]:
-    yield from head
-    yield from rest
 
 
 def pieces(
