@@ -30,6 +30,7 @@ def open_llm(settings: Settings, stack: ExitStack) -> LLMClient:
             temperature=llm.temperature,
             # The server is ours: if it dies mid-meeting, the next request restarts it.
             before_request=server.ensure_running,
+            release=server.pause,
             redact=redaction_enabled(llm.redact, None, embedded=True),
         )
     if not llm.model:

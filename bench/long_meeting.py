@@ -1,7 +1,7 @@
 """Long meetings: memory, lag drift and LLM input over a meeting of N minutes, live and imported.
 
     nice -n 10 python -m bench.long_meeting [--minutes 120] [--speed 2] [--meeting queue-backlog]
-        [--skip-live] [--skip-final-pass] [--skip-process] [--process-llm embedded|canned]
+        [--skip-live] [--skip-final-pass] [--skip-process] [--process-llm embedded|canned] [--own-server]
         [--tokens 30,60,120] [--sample-s 5]
 
 A fixture meeting is looped to `--minutes` (16 kHz WAV) and:
@@ -85,22 +85,42 @@ def tree_rss_mb(root: int) -> float:
     return total / 1024
 
 
-class Sampler(threading.Thread):
-    """Samples (t, assistant tree MB, server MB) until stopped."""
+def _child_server(root: int) -> int | None:
+    """The embedded LLM server the assistant `root` started itself (`--own-server`), if it runs now."""
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            argv = cmdline.read_bytes().split(b"\0")
+            ppid = int(Path(cmdline.parent, "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        if ppid == root and b"llama_cpp.server" in argv:
+            return int(cmdline.parent.name)
+    return None
 
-    def __init__(self, pid: int, server_pid: int, every_s: float) -> None:
+
+class Sampler(threading.Thread):
+    """Samples (t, assistant MB, server MB) until stopped. `server_pid` None: the server is the
+    assistant's own child (paused and restarted by it), split out of the assistant's tree."""
+
+    def __init__(self, pid: int, server_pid: int | None, every_s: float) -> None:
         super().__init__(daemon=True)
         self.pid, self.server_pid, self.every_s = pid, server_pid, every_s
         self.samples: list[tuple[float, float, float]] = []
         self.started = time.monotonic()
         self._halt = threading.Event()
 
+    def _sample(self) -> tuple[float, float]:
+        if self.server_pid is not None:
+            return tree_rss_mb(self.pid), tree_rss_mb(self.server_pid)
+        tree = tree_rss_mb(self.pid)
+        child = _child_server(self.pid)
+        server = tree_rss_mb(child) if child else 0.0
+        return tree - server, server
+
     def run(self) -> None:
         while not self._halt.is_set():
-            self.samples.append(
-                (round(time.monotonic() - self.started, 1), round(tree_rss_mb(self.pid), 1),
-                 round(tree_rss_mb(self.server_pid), 1))
-            )  # fmt: skip
+            assistant, server = self._sample()
+            self.samples.append((round(time.monotonic() - self.started, 1), round(assistant, 1), round(server, 1)))
             self._halt.wait(self.every_s)
 
     def stop(self) -> None:
@@ -147,13 +167,14 @@ def _spawn(cmd: list[str]) -> subprocess.Popen[str]:
     return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
 
 
-def run_live(args: argparse.Namespace, audio: Path, tmp: Path, proxy: Any, server_pid: int) -> dict[str, Any]:
+def run_live(args: argparse.Namespace, audio: Path, tmp: Path, proxy: Any, server_pid: int | None) -> dict[str, Any]:
     attendees = _attendees(args.meeting)
+    # Without a proxy the assistant starts (and pauses) its own embedded server, as a user's would.
+    llm = [] if proxy is None else ["--llm-url", proxy.base_url, "--llm-model", EMBEDDED_MODEL_NAME,
+                                    "--structured-output", "json_object"]  # fmt: skip
     cmd = [sys.executable, "-m", "assistant", "record", "--headless", "--from-file", str(audio),
            "--speed", str(args.speed), "--sessions-dir", str(tmp / "sessions"), "--session", "long",
-           "--attendees", attendees, "--name-first-speaker", attendees.split(",")[0].strip(),
-           "--llm-url", proxy.base_url, "--llm-model", EMBEDDED_MODEL_NAME,
-           "--structured-output", "json_object"]  # fmt: skip
+           "--attendees", attendees, "--name-first-speaker", attendees.split(",")[0].strip(), *llm]  # fmt: skip
     started = time.monotonic()
     proc = _spawn(cmd)
     sampler = Sampler(proc.pid, server_pid, args.sample_s)
@@ -178,8 +199,10 @@ def run_live(args: argparse.Namespace, audio: Path, tmp: Path, proxy: Any, serve
     # The live phase ends with the transcriber's last line; the final pass (re-diarization, then the
     # whole-meeting extraction) follows and is reported apart.
     final_at = next((t for t, r in reversed(records) if r["type"] == "lag"), None)
-    final_req = next((i for i, t in enumerate(proxy.request_times) if final_at and t - sampler.started >= final_at),
-                     len(proxy.usages))  # fmt: skip
+    usages: list[dict[str, Any]] = proxy.usages if proxy is not None else []
+    times: list[float] = proxy.request_times if proxy is not None else []
+    final_req = next((i for i, t in enumerate(times) if final_at and t - sampler.started >= final_at),
+                     len(usages))  # fmt: skip
     lags = [(r["audio_end_s"], r["lag_s"]) for _, r in records if r["type"] == "lag"]
     lag_values = [lag for _, lag in sorted(lags)]
     first, last = _fifths(lag_values)
@@ -196,7 +219,8 @@ def run_live(args: argparse.Namespace, audio: Path, tmp: Path, proxy: Any, serve
         "memory_live_phase": _memory(sampler.samples, final_at),
         "memory_whole_run": _memory(sampler.samples),
         "rss_series": sampler.samples[:: max(1, len(sampler.samples) // 200)],
-        "llm_live": _tokens(proxy.usages[:final_req]), "llm_final_pass": _tokens(proxy.usages[final_req:]),
+        "llm_live": _tokens(usages[:final_req]), "llm_final_pass": _tokens(usages[final_req:]),
+        "llm_server": "the assistant's own (paused while re-diarizing)" if proxy is None else "bench's, via proxy",
         "engine_stats": stats,
     }  # fmt: skip
 
@@ -325,10 +349,15 @@ def main() -> None:
     parser.add_argument("--skip-live", action="store_true")
     parser.add_argument("--skip-final-pass", action="store_true", help="stop the live run when its final pass starts")
     parser.add_argument("--skip-process", action="store_true")
+    parser.add_argument("--own-server", action="store_true",
+                        help="live: the assistant runs its own embedded server (pauses it while re-diarizing); "
+                             "no token counts")  # fmt: skip
     parser.add_argument("--process-llm", choices=["embedded", "canned"], default="embedded")
     parser.add_argument("--process-no-speakers", action="store_true", help="import without diarization")
     parser.add_argument("--tokens", help="comma-separated meeting lengths in minutes: exact prompt-token budget only")
     args = parser.parse_args()
+    if args.own_server and not args.skip_process:
+        parser.error("--own-server is for the live run: add --skip-process (the import uses the proxied server)")
     sys.path.insert(0, str(ROOT))
     from tests.support.openai_proxy import OpenAIProxy
 
@@ -352,7 +381,10 @@ def main() -> None:
         assert server.proc is not None
         proxy = stack.enter_context(OpenAIProxy(server.base_url))
         result["load_average_start"] = os.getloadavg()
-        if not args.skip_live:
+        if not args.skip_live and args.own_server:
+            server.stop()  # the assistant starts its own; the bench's would only hold memory
+            result["live"] = run_live(args, audio, tmp, None, None)
+        elif not args.skip_live:
             result["live"] = run_live(args, audio, tmp, proxy, server.proc.pid)
             print(json.dumps({k: v for k, v in result["live"].items() if k != "rss_series"}, indent=2), flush=True)
         if not args.skip_process:
@@ -362,7 +394,8 @@ def main() -> None:
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     merged = json.loads(RESULTS.read_text()) if RESULTS.is_file() else {}
     # An import-only run is kept apart, so it never replaces a live run of the same length.
-    merged[f"{args.minutes:g}min" + ("-import" if args.skip_live else "")] = result
+    suffix = "-import" if args.skip_live else "-own-server" if args.own_server else ""
+    merged[f"{args.minutes:g}min{suffix}"] = result
     RESULTS.write_text(json.dumps(merged, indent=2) + "\n")
     print(f"written: {RESULTS}")
 

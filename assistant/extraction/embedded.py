@@ -57,6 +57,8 @@ class EmbeddedServer:
         self.restarts = 0
         self._wanted = False
         """Started and not stopped: a dead process is then a crash to recover from."""
+        self._paused = False
+        """Stopped by `pause` to free its memory: the next request starts it again, not a crash."""
         self._atexit_registered = False
 
     @property
@@ -85,8 +87,12 @@ class EmbeddedServer:
         proc = self.proc
         if not self._wanted or (proc is not None and proc.poll() is None):
             return
-        log.warning("embedded LLM server exited (code %s); restarting it", proc.returncode if proc else None)
-        self.restarts += 1
+        if self._paused:
+            log.info("starting the paused embedded LLM server again")
+        else:
+            log.warning("embedded LLM server exited (code %s); restarting it", proc.returncode if proc else None)
+            self.restarts += 1
+        self._paused = False
         try:
             self._launch(self.settings.gguf or bundled_gguf(self.cache_dir), self.port)
             self._wait_ready()
@@ -116,6 +122,11 @@ class EmbeddedServer:
             # n_ctx × vocabulary float32 array (4096 × 151,936 × 4 B = 2.5 GB) that fills as the context
             # does, plus the output projection computed for every prompt token. Off: last token only.
             "--logits_all", "False",
+            # The compute buffer is sized for a worst-case micro-batch, whose logits alone are
+            # n_ubatch × vocabulary floats: 306 MiB at the default 512, 76 MiB at 128 (pages touched as
+            # prompts grow, so a long meeting's server grew by that much). Measured on 2 cores with
+            # 544-3,820-token prompts (bench/README.md): peak 1.43 GB against 1.54 GB, same prompt speed.
+            "--n_ubatch", "128",
         ]  # fmt: skip
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         out = open(self.log_path, "wb")  # noqa: SIM115  (owned by the child for its lifetime)
@@ -160,8 +171,21 @@ class EmbeddedServer:
             return "no log"
         return lines[-1][:200] if lines else "no output"
 
+    def pause(self) -> None:
+        """Stop the process while no request is expected, e.g. during the final speaker pass, whose
+        diarization of a long meeting otherwise runs beside an idle 1.5 GB server. The next request
+        (`ensure_running`) starts it again on the same port, ~10 s later; a stopped server stays stopped."""
+        if not self._wanted or self.proc is None:
+            return
+        self._paused = True
+        self._terminate()
+        log.info("embedded LLM server paused")
+
     def stop(self) -> None:
         self._wanted = False
+        self._terminate()
+
+    def _terminate(self) -> None:
         proc, self.proc = self.proc, None
         if proc is None or proc.poll() is not None:
             return

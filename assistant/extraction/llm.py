@@ -130,6 +130,9 @@ class LLMClient:
     """Callers (the extractor) redact secrets from requests to this server; see extraction/redact.py."""
     before_request: Callable[[], None] | None = None
     """Called before every request, e.g. to restart an embedded server that died (may raise LLMError)."""
+    release: Callable[[], None] | None = None
+    """Frees the server's memory while no request is expected (the embedded server stops;
+    `before_request` starts it again). None for a remote server."""
 
     def __post_init__(self) -> None:
         # The SDK retries connection errors, 408/409/429 (honouring Retry-After) and 5xx with backoff.
@@ -151,6 +154,11 @@ class LLMClient:
         twin = dataclasses.replace(self, transport_retries=retries, usage=self.usage)
         twin._resolved = self._resolved
         return twin
+
+    def release_idle(self) -> None:
+        """Call only when no request is in flight: a local server may stop until the next request."""
+        if self.release is not None:
+            self.release()
 
     def _response_format(self, mode: Mode, name: str, schema: dict[str, Any]) -> dict[str, Any]:
         if mode == "json_schema":

@@ -234,6 +234,10 @@ def _finalise(
 ) -> None:
     session.update_details(details)
     if voices is not None and session.transcript.segments:
+        if extractor is not None:
+            # Nothing is in flight now; re-diarizing a long meeting takes minutes and its peak memory
+            # would add to the idle LLM server's. The final extraction below starts the server again.
+            extractor.client.release_idle()
         voices.run(session, emit_line)
     # Names in the lines the final pass reads ("Omar: I'll do it" gives the owner).
     transcript = session.named_transcript

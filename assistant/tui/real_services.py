@@ -63,6 +63,9 @@ class _EngineRun:
 
         if self.models.diarizer is None:
             return None
+        if self.models.extractor is not None:
+            # Called once nothing is in flight: free the idle LLM server's memory while diarizing.
+            self.models.extractor.client.release_idle()
         return final_speakers(self.models.diarizer, self.engine.session.audio_path, transcript.segments, names,
                               prints, self.min_similarity)  # fmt: skip
 
