@@ -85,7 +85,7 @@ def tree_rss_mb(root: int) -> float:
     return total / 1024
 
 
-def _child_server(root: int) -> int | None:
+def child_server(root: int) -> int | None:
     """The embedded LLM server the assistant `root` started itself (`--own-server`), if it runs now."""
     for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
         try:
@@ -113,7 +113,7 @@ class Sampler(threading.Thread):
         if self.server_pid is not None:
             return tree_rss_mb(self.pid), tree_rss_mb(self.server_pid)
         tree = tree_rss_mb(self.pid)
-        child = _child_server(self.pid)
+        child = child_server(self.pid)
         server = tree_rss_mb(child) if child else 0.0
         return tree - server, server
 

@@ -2,7 +2,7 @@
 
 The fake embeds a stretch of the recording as the mean of its samples' "voice": each test recording is
 a WAV whose amplitude encodes which voice speaks (a real WavRecorder file), so reading the span back
-from disk is exercised too. The real CAM++ path is covered by tests/test_live_voices_e2e.py.
+from disk is exercised too. The real CAM++ path is covered by tests/test_live_e2e.py.
 """
 
 from __future__ import annotations
