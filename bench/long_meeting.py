@@ -32,7 +32,11 @@ lags far behind speech; `--skip-final-pass` stops the run when its final pass st
 are complete by then) and `--process-llm canned` imports the file with an instant stand-in LLM, to show
 that a long import completes (decode, transcription, windows, exports) in bounded memory when the real
 model's hours of generation cannot be afforded.
-Results are merged into bench/results/long_meeting.json under "<minutes>min" (and "tokens").
+`--own-server` lets the assistant start its embedded server itself, as a user's does (no proxy, so no
+token counts): its RSS is split out of the assistant's process tree, and the final pass's pause of the
+server while re-diarizing shows in the samples (server 0 MB).
+Results are merged into bench/results/long_meeting.json under "<minutes>min" (and "tokens",
+"<minutes>min-import", "<minutes>min-own-server").
 """
 
 from __future__ import annotations

@@ -30,7 +30,8 @@ from assistant.extraction.embedded import EMBEDDED_MODEL_NAME, EmbeddedServer
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results" / "server_ubatch.json"
-PROMPT_WORDS = [400, 1000, 1600, 2200, 2800, 3000]
+PROMPT_WORDS = [300, 750, 1200, 1650, 2100, 2250]
+"""≈ 540, 1,250, 2,100, 2,780, 3,580 and 3,820 prompt tokens of README text."""
 
 
 def _rss_mb(pid: int) -> float:
