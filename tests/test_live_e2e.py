@@ -93,7 +93,7 @@ def test_live_meeting_through_virtual_mic(virtual_mic: VirtualMic, tmp_path: Pat
         if SPEAKERS:
             # The LLM server is paused before this line is written and started again by the final
             # extraction, after the ~20 s of re-diarization.
-            child.wait_for("speakers_final_pass", timeout=600)
+            child.wait_for("speakers_final_pass", timeout=1200)
             server_while_diarizing = child_server(child.proc.pid)
         assert child.finish(timeout=1200) == 0, child.stderr[-2000:]
     finally:
