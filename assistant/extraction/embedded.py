@@ -27,7 +27,9 @@ EMBEDDED_MODEL_NAME = "qwen2.5-coder-1.5b-instruct"
 
 def _die_with_parent() -> None:
     """Runs in the child before exec: on Linux, ask the kernel to kill the server when we die,
-    even by kill -9, so a crashed assistant never leaves a 2 GB model server behind."""
+    even by kill -9, so a crashed assistant never leaves a 2 GB model server behind. The kernel's
+    "parent" is the thread that started it: a server (re)started from a worker thread dies when that
+    thread ends, and `ensure_running` starts it again when the next request needs it."""
     try:
         import ctypes
 
