@@ -18,7 +18,7 @@ from assistant.speakers.voiceprints import Voiceprints
 from assistant.tui.real_services import _EngineRun, _Models
 
 
-def _run(order: list[str], extractor: Extractor | None) -> _EngineRun:
+def _run(extractor: Extractor | None) -> _EngineRun:
     models = _Models(transcriber=None, extractor=extractor, stack=ExitStack(), diarizer=object())  # type: ignore[arg-type]
     engine = SimpleNamespace(session=SimpleNamespace(audio_path=Path("audio.wav")))
     return _EngineRun(engine, models, 0.8)  # type: ignore[arg-type]
@@ -37,13 +37,13 @@ def order(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 def test_final_speakers_releases_the_llm_first(order: list[str]) -> None:
     client = LLMClient(base_url="http://127.0.0.1:9/v1", model="m", release=lambda: order.append("release"))
-    run = _run(order, Extractor(client, PromptLibrary()))
+    run = _run(Extractor(client, PromptLibrary()))
     run.final_speakers(Transcript(), SpeakerNames(), Voiceprints())
     assert order == ["release", "diarize"]
 
 
 def test_without_llm_or_release_hook_it_only_diarizes(order: list[str]) -> None:
-    _run(order, None).final_speakers(Transcript(), SpeakerNames(), Voiceprints())
+    _run(None).final_speakers(Transcript(), SpeakerNames(), Voiceprints())
     remote = LLMClient(base_url="http://127.0.0.1:9/v1", model="m")  # a remote server is not ours to stop
-    _run(order, Extractor(remote, PromptLibrary())).final_speakers(Transcript(), SpeakerNames(), Voiceprints())
+    _run(Extractor(remote, PromptLibrary())).final_speakers(Transcript(), SpeakerNames(), Voiceprints())
     assert order == ["diarize", "diarize"]

@@ -126,8 +126,8 @@ class EmbeddedServer:
             "--logits_all", "False",
             # The compute buffer is sized for a worst-case micro-batch, whose logits alone are
             # n_ubatch × vocabulary floats: 306 MiB at the default 512, 76 MiB at 128 (pages touched as
-            # prompts grow, so a long meeting's server grew by that much). Measured on 2 cores with
-            # 544-3,820-token prompts (bench/README.md): peak 1.43 GB against 1.54 GB, same prompt speed.
+            # prompts grow, so a long meeting's server grew by that much). bench/server_ubatch.py, 2 cores,
+            # 545-3,832-token prompts: peak 1,545 MB against 1,641 MB, wall x 0.99.
             "--n_ubatch", "128",
         ]  # fmt: skip
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
