@@ -381,18 +381,18 @@ def main() -> None:
     with ExitStack() as stack:
         tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="long-meeting-")))
         audio = _looped(ROOT / "fixtures" / "meetings" / args.meeting / "meeting.flac", args.minutes, tmp / "long.wav")
-        server = stack.enter_context(EmbeddedServer(settings.llm, settings.storage.cache_dir))
-        assert server.proc is not None
-        proxy = stack.enter_context(OpenAIProxy(server.base_url))
+        proxy, server_pid = None, None
+        if not args.own_server:  # else the assistant starts its own server (and there is no import)
+            server = stack.enter_context(EmbeddedServer(settings.llm, settings.storage.cache_dir))
+            assert server.proc is not None
+            proxy, server_pid = stack.enter_context(OpenAIProxy(server.base_url)), server.proc.pid
         result["load_average_start"] = os.getloadavg()
-        if not args.skip_live and args.own_server:
-            server.stop()  # the assistant starts its own; the bench's would only hold memory
-            result["live"] = run_live(args, audio, tmp, None, None)
-        elif not args.skip_live:
-            result["live"] = run_live(args, audio, tmp, proxy, server.proc.pid)
+        if not args.skip_live:
+            result["live"] = run_live(args, audio, tmp, proxy, server_pid)
             print(json.dumps({k: v for k, v in result["live"].items() if k != "rss_series"}, indent=2), flush=True)
         if not args.skip_process:
-            result["process"] = run_process(args, audio, tmp, proxy, server.proc.pid)
+            assert server_pid is not None
+            result["process"] = run_process(args, audio, tmp, proxy, server_pid)
             print(json.dumps(result["process"], indent=2), flush=True)
         result["load_average_end"] = os.getloadavg()
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
