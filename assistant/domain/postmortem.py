@@ -34,6 +34,7 @@ class Flag(StrEnum):
     ROOT_CAUSE_PERSON = "root_cause_person"
     ROOT_CAUSE_HUMAN_ERROR = "root_cause_human_error"
     BLAMING_LANGUAGE = "blaming_language"
+    INSTRUCTION_LIKE = "instruction_like"
 
 
 # Flags meaning "this action item has no single named owner" (the product's central rule).

@@ -56,6 +56,7 @@ FLAG_EXPLANATIONS: dict[Flag, str] = {
     Flag.ROOT_CAUSE_PERSON: "The root-cause chain stops at a person; ask why the system allowed it.",
     Flag.ROOT_CAUSE_HUMAN_ERROR: 'The root-cause chain stops at "human error", which is never a root cause.',
     Flag.BLAMING_LANGUAGE: "The wording blames a person; a postmortem is blameless.",
+    Flag.INSTRUCTION_LIKE: "The cited words were spoken to the assistant, not agreed in the meeting; check them.",
 }
 
 

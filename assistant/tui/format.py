@@ -39,6 +39,7 @@ FLAG_LABELS: dict[Flag, str] = {
     Flag.ROOT_CAUSE_PERSON: "blames a person",
     Flag.ROOT_CAUSE_HUMAN_ERROR: "stops at human error",
     Flag.BLAMING_LANGUAGE: "blaming language",
+    Flag.INSTRUCTION_LIKE: "instruction to the AI",
 }
 
 FLAG_HELP: dict[Flag, str] = {
@@ -53,6 +54,7 @@ FLAG_HELP: dict[Flag, str] = {
     Flag.ROOT_CAUSE_PERSON: "the why-chain ends at a person",
     Flag.ROOT_CAUSE_HUMAN_ERROR: 'the why-chain stops at "human error"',
     Flag.BLAMING_LANGUAGE: "wording blames someone (postmortems are blameless)",
+    Flag.INSTRUCTION_LIKE: 'cites words spoken to the assistant ("ignore your instructions", dictated JSON)',
 }
 
 # Kinds in the order the panels show them: what the meeting must produce first, then the template order.
