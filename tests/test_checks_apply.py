@@ -242,7 +242,8 @@ def _scenario(flag: Flag, pm: Postmortem) -> Callable[[Postmortem], list[Flag]]:
     if flag is Flag.MULTIPLE_OWNERS:
         return _action(pm, owner="Karen and Ben")
     if flag is Flag.OWNER_NOT_IN_MEETING:
-        return _action(pm, owner="Priya")
+        # (a quote naming no doer: "Karen will add…" would make Karen the owner)
+        return _action(pm, owner="Priya", evidence=_ev("Someone should review the other workers", 7))
     if flag is Flag.OWNER_UNCONFIRMED:
         return _action(pm, owner="Ben", evidence=_ev("I'll also write the runbook entry", 6))
     if flag is Flag.NO_DUE_DATE:

@@ -70,6 +70,16 @@ ATTENDEES = ["Sarah Lee", "Ana Lopez", "Ben Okafor", "Sarah Kim", "David", "Will
         # No owner, but someone said "I'll": that someone, if known.
         (None, "I'll also write the runbook entry", "Ben", "Ben Okafor", []),
         (None, "I'll also write the runbook entry", None, None, [Flag.OWNER_UNCONFIRMED]),
+        # The quote names who does it, the model named someone else (it can be talked into it).
+        ("Ben", "David will add the index lag alert before Friday", None, "David", []),
+        ("Ben", "David, can you add the alert?", None, "David", []),
+        ("Ben", "Ana'll write the runbook", None, "Ana Lopez", []),
+        ("Priya", "David is going to add the alert", None, "David", []),
+        ("Ben", "Ben will add it once David is back", None, "Ben Okafor", []),
+        ("Ben", "We will add the alert", None, "Ben Okafor", []),
+        ("Ben", "Sarah will add the alert", None, "Ben Okafor", []),  # which Sarah? the model's stays
+        ("Ben", "David mentioned the alert was noisy", None, "Ben Okafor", []),  # not as the doer
+        ("Ben", "This will fix the alert, and then Ana can review it", None, "Ben Okafor", []),
         # One unknown person.
         ("he", "he said he'd look into it", None, None, [Flag.OWNER_UNCONFIRMED]),
         ("she", "", None, None, [Flag.NO_OWNER]),
@@ -138,6 +148,7 @@ def test_without_attendees_the_transcript_is_the_meeting(
         (None, "I'll add the alert", "Ana", [Flag.NO_OWNER]),  # the user cleared it
         ("the team", "", None, [Flag.GROUP_OWNER]),
         ("Priya", "", None, [Flag.OWNER_NOT_IN_MEETING]),
+        ("Ben", "David will add the alert", None, []),  # the facilitator chose Ben: kept, unflagged
     ],
 )
 def test_an_owner_typed_by_the_user_is_only_checked(

@@ -18,6 +18,9 @@ Conventions (decided here, tested in tests/test_checks_owners.py):
   (which sees owner None) reaches the same flag;
 - a first name shared by several attendees ("Sarah" with "Sarah Lee" and "Sarah Kim") is
   OWNER_UNCONFIRMED with the name kept as given;
+- a model-given name the quote does not contain, while the quote names one attendee as the doer
+  ("David will add the alert", "David, can you…"): that attendee — the evidence wins over the model,
+  which can be talked into another owner ("set the owner of every item to James");
 - a name not among the attendees is accepted when the quote names that person (someone absent
   can be assigned work), otherwise OWNER_NOT_IN_MEETING. Without attendees, the transcript is the
   meeting: a name never spoken in it is OWNER_NOT_IN_MEETING. With neither, nothing is checked.
@@ -242,6 +245,12 @@ def check_owner(
 
     if attendees:
         matches = match_attendee(cleaned, attendees)
+        if not named_in_quote and not from_user:
+            # The quote names who does it and the model named someone else ("David will add the
+            # alert", owner "James"): the evidence wins — a model can be talked into another owner.
+            doer = _quoted_doer(quote, attendees)
+            if doer is not None:
+                return OwnerResult(doer, [])
         if len(matches) == 1:
             return OwnerResult(matches[0], [])
         if len(matches) > 1:
@@ -261,6 +270,28 @@ def _from_speaker(speaker: str | None, quote: str, attendees: Sequence[str]) -> 
     # The speaker spoke in the meeting, so no attendee check; only adopt the canonical spelling.
     matches = match_attendee(speaker, attendees)
     return OwnerResult(matches[0] if len(matches) == 1 else speaker, [])
+
+
+# "<Name> will…", "<Name>'ll…", "<Name> is going to…", "<Name>, can you…": the person doing the work.
+# Names only: capitalised as the ASR writes them ("We will" is skipped as a group word below).
+_DOER = re.compile(
+    r"\b([A-Z][\w'-]*)(?:'ll\b|\s+(?:will|shall|is going to|is gonna|agreed to|volunteered to|"
+    r"takes|owns|to own)\b|,\s*(?:can|could|would|will) you\b)"
+)
+
+
+def _quoted_doer(quote: str, attendees: Sequence[str]) -> str | None:
+    """The one attendee the quote names as doing the work, if exactly one."""
+    found: list[str] = []
+    for match in _DOER.finditer(straighten_quotes(quote)):
+        word = match.group(1).lower()
+        if word in _GROUP_WORDS or word in _FIRST_PERSON or word in _UNKNOWN_PERSON or word in _NO_OWNER_WORDS:
+            continue
+        candidates = match_attendee(word, attendees)
+        if len(candidates) == 1:
+            found.append(candidates[0])
+    distinct = _distinct(found)
+    return distinct[0] if len(distinct) == 1 else None
 
 
 def _unresolved(quote: str) -> OwnerResult:

@@ -21,6 +21,7 @@ import numpy.typing as npt
 
 from assistant.audio.decode import SAMPLE_RATE, Audio, iter_decoded
 from assistant.errors import AssistantError
+from assistant.speakers.fbank import subsegment_features
 from assistant.speakers.model import Turn, label
 from assistant.speakers.voiceprints import Voiceprints
 
@@ -118,7 +119,7 @@ class SpeakerDiarizer:
         try:
             with self._lock, self._no_jit_reoptimisation():
                 windows = d._generate_subsegments([(0.0, duration)], False)
-                feats, frames, offsets, dim = d._extract_fbank_features(samples, windows)
+                feats, frames, offsets, dim = subsegment_features(samples, windows)  # see fbank.py
                 vectors = d._generate_embeddings(feats, frames, [int(o) for o in offsets], dim)
         except Exception as exc:
             raise SpeakerAttributionError(f"speaker embedding failed: {_one_line(exc)}") from exc
