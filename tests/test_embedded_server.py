@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
+import time
 import urllib.error
 import urllib.request
 from contextlib import ExitStack
@@ -64,6 +66,16 @@ def test_pause_kill_and_stop(settings: Settings) -> None:
         server.proc.wait(timeout=10)
         assert client.complete(MESSAGES, Owner).owner
         assert server.restarts == 1 and _listening(url)
+
+        # Live mode restarts it from a worker thread that then ends: the server must outlive it
+        # (PR_SET_PDEATHSIG follows the forking thread, so every fork happens on one launcher thread).
+        client.release_idle()
+        worker = threading.Thread(target=server.ensure_running)
+        worker.start()
+        worker.join()
+        assert server.proc is not None
+        time.sleep(2)
+        assert server.proc.poll() is None and _listening(url)
 
     # The stack stopped it: nothing restarts a stopped server.
     assert server.proc is None and not _listening(url)

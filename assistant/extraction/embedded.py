@@ -12,6 +12,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import TracebackType
 
@@ -28,8 +29,7 @@ EMBEDDED_MODEL_NAME = "qwen2.5-coder-1.5b-instruct"
 def _die_with_parent() -> None:
     """Runs in the child before exec: on Linux, ask the kernel to kill the server when we die,
     even by kill -9, so a crashed assistant never leaves a 2 GB model server behind. The kernel's
-    "parent" is the thread that started it: a server (re)started from a worker thread dies when that
-    thread ends, and `ensure_running` starts it again when the next request needs it."""
+    "parent" is the *thread* that forked it, hence `_LAUNCHER`."""
     try:
         import ctypes
 
@@ -38,6 +38,12 @@ def _die_with_parent() -> None:
         libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         pass
+
+
+# Every server process is forked from this one long-lived thread: with PR_SET_PDEATHSIG a server
+# (re)started by a live-mode worker thread was killed as soon as that worker ended (~10 s to reload
+# on the next request). The pool's thread lives until the interpreter shuts down.
+_LAUNCHER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="llm-server-launcher")
 
 
 def free_port() -> int:
@@ -137,7 +143,8 @@ class EmbeddedServer:
         # llama.cpp's OpenMP threads spin while waiting for each other; when the cores are shared (live
         # mode runs Whisper at the same time) spinning made generation 4-6x slower in measurements.
         env.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-        self.proc = subprocess.Popen(
+        self.proc = _LAUNCHER.submit(
+            subprocess.Popen,
             cmd,
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -145,7 +152,7 @@ class EmbeddedServer:
             start_new_session=True,
             env=env,
             preexec_fn=_die_with_parent,
-        )
+        ).result()
         out.close()
 
     def _wait_ready(self) -> None:
