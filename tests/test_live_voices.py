@@ -126,6 +126,32 @@ def test_second_name_and_a_second_sample_of_the_same_voice(session: Session) -> 
     assert set(worker.voiceprints().labels) == {omar, lena}
 
 
+def test_a_resumed_session_learns_its_named_voices_again(session: Session) -> None:
+    """Prints are never saved: reopening the session re-learns Omar from the line he was named on."""
+    events: queue.Queue[LiveEvent] = queue.Queue()
+    worker = VoiceWorker(FakeEmbedder(), session.audio_path, events.put, min_similarity=0.8)
+    voices = LiveVoices(session, worker, None)
+    worker.start()
+    segments = _segments()
+    session.add_segments(segments[:2])
+    omar = voices.name_line(0, "Omar")
+    _pump(events, voices, worker)
+    path = session.path
+    session.close()
+
+    with Session.open(path.parent, path.name) as again:
+        embedder = FakeEmbedder()
+        worker = VoiceWorker(embedder, again.audio_path, events.put, min_similarity=0.8)
+        voices = LiveVoices(again, worker, None)
+        worker.start()
+        again.add_segments(segments[2:])
+        voices.handle(SegmentsCommitted(segments[2:], 0.0))
+        _pump(events, voices, worker)
+        assert set(worker.voiceprints().labels) == {omar}
+        assert _named(again)[2] == "Omar" and _named(again)[5] == "Omar"
+        assert _named(again)[3] is None
+
+
 def test_a_line_too_short_to_learn_from_is_reported(session: Session) -> None:
     events: queue.Queue[LiveEvent] = queue.Queue()
     worker = VoiceWorker(FakeEmbedder(), session.audio_path, events.put, min_similarity=0.8)

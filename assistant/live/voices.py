@@ -104,6 +104,7 @@ class _Embed:
 class _Name:
     segment: Segment
     label: str
+    quiet: bool = False
 
 
 class VoiceWorker(threading.Thread):
@@ -130,9 +131,10 @@ class VoiceWorker(threading.Thread):
     def submit(self, segments: Sequence[Segment]) -> None:
         self._inbox.put(_Embed(list(segments)))
 
-    def learn(self, segment: Segment, label: str) -> None:
-        """`segment` is spoken by the voice `label` (which has a name): learn the voice, re-match lines."""
-        self._inbox.put(_Name(segment, label))
+    def learn(self, segment: Segment, label: str, *, quiet: bool = False) -> None:
+        """`segment` is spoken by the voice `label` (which has a name): learn the voice, re-match lines.
+        `quiet`: a line too short to learn from is skipped without telling the facilitator."""
+        self._inbox.put(_Name(segment, label, quiet))
 
     def stop(self) -> None:
         self._inbox.put(None)
@@ -158,7 +160,7 @@ class VoiceWorker(threading.Thread):
                 if isinstance(job, _Embed):
                     self._embed_lines(job.segments)
                 else:
-                    self._learn(job.segment, job.label)
+                    self._learn(job.segment, job.label, job.quiet)
             except AssistantError as exc:
                 self._failed = True
                 self.emit(WorkerFailed("speakers", f"live speaker attribution stopped: {exc.message}"))
@@ -200,10 +202,11 @@ class VoiceWorker(threading.Thread):
         if found or spent:
             self.emit(VoicesAttributed(found, spent))
 
-    def _learn(self, segment: Segment, label: str) -> None:
+    def _learn(self, segment: Segment, label: str, quiet: bool) -> None:
         emb, spent = self._embedding(segment)
         if emb is None:
-            self.emit(WorkerFailed("speakers", "that line is too short to learn a voice from; pick a longer one"))
+            if not quiet:
+                self.emit(WorkerFailed("speakers", "that line is too short to learn a voice from; pick a longer one"))
             return
         with self._lock:
             self._prints.add(label, emb)
@@ -233,6 +236,19 @@ class LiveVoices:
         self.off_reason = off_reason if worker is None else None
         self.output = output or (lambda record: None)
         self.compute_s: list[float] = []
+        if worker is not None:
+            self._relearn(worker)
+
+    def _relearn(self, worker: VoiceWorker) -> None:
+        """A resumed session: voiceprints are never saved (biometric data), so the voices named
+        before are learnt again from the lines the facilitator attributed, read back from the
+        recording, which is on disk anyway. Queued before the first new line, so those match."""
+        names = self.session.speakers
+        by_id = {s.id: s for s in self.session.transcript.segments}
+        for seg_id, label in sorted(names.reassigned.items()):
+            canonical = names.canonical(label)
+            if seg_id in by_id and names.name_of(canonical):
+                worker.learn(by_id[seg_id], canonical, quiet=True)
 
     @property
     def enabled(self) -> bool:
