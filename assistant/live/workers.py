@@ -15,6 +15,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
+
 from assistant.audio.decode import Audio
 from assistant.audio.recorder import WavRecorder
 from assistant.audio.source import AudioSource
@@ -90,8 +92,11 @@ class AsrWorker(threading.Thread):
         try:
             while True:
                 blocks, ended = self._drain()
-                for block in blocks:
-                    self.stream.insert_audio(block)
+                if blocks:
+                    # One append per drain, not per block: each append copies the whole buffer, so
+                    # a backlog of n blocks appended one by one cost O(n²) — after a CPU stall in a
+                    # 2-hour run, the ASR thread spent 40 min appending and never caught up again.
+                    self.stream.insert_audio(np.concatenate(blocks))
                 if ended:
                     self._publish(self.stream.finish())
                     break
