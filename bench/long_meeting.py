@@ -192,7 +192,9 @@ def run_live(args: argparse.Namespace, audio: Path, tmp: Path, proxy: Any, serve
             rec["type"] == "lag" and len(records) % 200 == 0
         ):
             print(f"{records[-1][0]:8.1f}s {json.dumps(rec)[:150]}", flush=True)
-        if rec["type"] == "final_pass" and args.skip_final_pass:
+        if (rec["type"] == "final_pass" and args.skip_final_pass) or (
+            rec["type"] == "speakers_final_pass" and args.skip_rediarization
+        ):
             proc.kill()  # the live figures are complete; a benchmark folder, nothing to keep
             break
     rc = proc.wait()
@@ -352,6 +354,8 @@ def main() -> None:
     parser.add_argument("--sample-s", type=float, default=5.0)
     parser.add_argument("--skip-live", action="store_true")
     parser.add_argument("--skip-final-pass", action="store_true", help="stop the live run when its final pass starts")
+    parser.add_argument("--skip-rediarization", action="store_true",
+                        help="stop the live run earlier, when its final speaker re-diarization starts")  # fmt: skip
     parser.add_argument("--skip-process", action="store_true")
     parser.add_argument("--own-server", action="store_true",
                         help="live: the assistant runs its own embedded server (pauses it while re-diarizing); "
@@ -376,7 +380,8 @@ def main() -> None:
         return
     result: dict[str, Any] = {"minutes": args.minutes, "speed": args.speed, "meeting": args.meeting,
                               "date": time.strftime("%Y-%m-%d %H:%M"), "cores": os.cpu_count(),
-                              "skip_final_pass": args.skip_final_pass, "process_llm": args.process_llm,
+                              "skip_final_pass": args.skip_final_pass, "skip_rediarization": args.skip_rediarization,
+                              "process_llm": args.process_llm,
                               "process_speakers": not args.process_no_speakers}  # fmt: skip
     with ExitStack() as stack:
         tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="long-meeting-")))
