@@ -96,7 +96,7 @@ class AsrWorker(threading.Thread):
                     # One append per drain, not per block: each append copies the whole buffer, so
                     # a backlog of n blocks appended one by one cost O(n²) — after a CPU stall in a
                     # 2-hour run, the ASR thread spent 40 min appending and never caught up again.
-                    self.stream.insert_audio(np.concatenate(blocks))
+                    self.stream.insert_audio(np.concatenate([np.reshape(b, -1) for b in blocks]))
                 if ended:
                     self._publish(self.stream.finish())
                     break
