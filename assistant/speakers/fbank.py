@@ -79,8 +79,9 @@ def subsegment_features(samples: npt.NDArray[np.float32], subsegments: Sequence[
         # In float32 as senko hands them to its library: 1.7999999999999998 s is sample 28800.
         # senko pads a line shorter than its 1.5-s window with a window starting before 0; its
         # library then yields one empty frame (a meaningless embedding). The audio that exists is used.
-        start = max(int(start_s * rate), 0)
-        end = min(max(start + max(int((end_s - start_s) * rate), 1), 1), samples.size)
+        first_sample = int(start_s * rate)
+        end = min(first_sample + max(int((end_s - start_s) * rate), 1), samples.size)
+        start = max(first_sample, 0)
         if start % FRAME_SHIFT == 0 and end - start >= FRAME_LENGTH:
             # Windows overlap (1.5 s every 0.6 s) on the 10-ms frame grid: their frames are the
             # line's frames, computed once instead of ~2.5 times.
