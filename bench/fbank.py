@@ -24,17 +24,12 @@ from typing import Any
 
 import numpy as np
 
+from bench.procfs import rss_mb
+
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results" / "fbank.json"
 AUDIO = ROOT / "fixtures" / "meetings" / "queue-backlog" / "meeting.flac"
 WARMUP = 20
-
-
-def _rss_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
 
 
 def one_side(side: str, calls: int, embeds: int) -> dict[str, Any]:
@@ -63,12 +58,12 @@ def one_side(side: str, calls: int, embeds: int) -> dict[str, Any]:
 
     for line in lines[:WARMUP]:
         features(line)
-    warm = _rss_mb()
+    warm = rss_mb()
     started = time.perf_counter()
     for line in lines[WARMUP:]:
         features(line)
     feature_ms = (time.perf_counter() - started) / (calls - WARMUP) * 1000
-    after = _rss_mb()
+    after = rss_mb()
     started = time.perf_counter()
     for line in lines[:embeds]:
         flat, frames, offsets, dim = features(line)

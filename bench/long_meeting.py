@@ -57,19 +57,10 @@ from typing import Any
 from assistant.config import load_settings
 from assistant.extraction.embedded import EMBEDDED_MODEL_NAME, EmbeddedServer
 from bench.live_latency import _looped
+from bench.procfs import status_kb
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results" / "long_meeting.json"
-
-
-def _rss_kb(pid: int) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    except (OSError, ValueError):
-        pass
-    return 0
 
 
 def tree_rss_mb(root: int) -> float:
@@ -84,7 +75,7 @@ def tree_rss_mb(root: int) -> float:
     total, todo = 0, [root]
     while todo:
         pid = todo.pop()
-        total += _rss_kb(pid)
+        total += status_kb(pid)
         todo.extend(children.get(pid, []))
     return total / 1024
 

@@ -27,18 +27,12 @@ from openai import OpenAI
 from assistant.config import load_settings
 from assistant.extraction import embedded
 from assistant.extraction.embedded import EMBEDDED_MODEL_NAME, EmbeddedServer
+from bench.procfs import rss_mb
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results" / "server_ubatch.json"
 PROMPT_WORDS = [300, 750, 1200, 1650, 2100, 2250]
 """≈ 540, 1,250, 2,100, 2,780, 3,580 and 3,820 prompt tokens of README text."""
-
-
-def _rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
 
 
 def _with_ubatch(cmd: list[str], size: int) -> list[str]:
@@ -65,7 +59,7 @@ def one_side(size: int, text: list[str]) -> dict[str, Any]:
         assert server.proc is not None
         pid = server.proc.pid
         client = OpenAI(base_url=server.base_url, api_key="x", timeout=1800)
-        ready = _rss_mb(pid)
+        ready = rss_mb(pid)
         rows = []
         started = time.monotonic()
         for words in PROMPT_WORDS:
@@ -79,7 +73,7 @@ def one_side(size: int, text: list[str]) -> dict[str, Any]:
             )
             assert resp.usage is not None
             rows.append({"prompt_tokens": resp.usage.prompt_tokens, "s": round(time.monotonic() - t, 1),
-                         "rss_mb": round(_rss_mb(pid), 1)})  # fmt: skip
+                         "rss_mb": round(rss_mb(pid), 1)})  # fmt: skip
         return {"n_ubatch": size, "ready_rss_mb": round(ready, 1), "peak_rss_mb": max(r["rss_mb"] for r in rows),
                 "wall_s": round(time.monotonic() - started, 1), "requests": rows}  # fmt: skip
 
