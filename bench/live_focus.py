@@ -17,8 +17,9 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
-from assistant.config import load_settings
+from assistant.config import Settings, load_settings
 from assistant.domain.postmortem import MeetingDetails
+from assistant.domain.transcript import Segment
 from assistant.extraction.extractor import Extractor, Focus
 from assistant.extraction.prompts import PromptLibrary
 from assistant.extraction.windows import Window
@@ -29,18 +30,23 @@ ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
 
 
+def transcribe_fixture(meeting: str, settings: Settings) -> tuple[list[Segment], MeetingDetails]:
+    """A fixture meeting's lines (tiny.en, as `assistant process` hears them) and its header's details."""
+    folder = ROOT / "fixtures" / "meetings" / meeting
+    lines = (folder / "script.txt").read_text().splitlines()
+    header = {k.strip(): v.strip() for k, _, v in (ln[1:].partition(":") for ln in lines if ln[:1] == "#")}
+    attendees = [a.strip() for a in header.get("attendees", "").split(",") if a.strip()]
+    details = MeetingDetails(attendees=attendees, date=header.get("meeting_date") or None)
+    return list(transcribe_file(folder / "meeting.flac", settings, attendees).segments), details
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--meeting", default="tls-cert")
     parser.add_argument("--lines", type=int, default=12, help="new lines per live window")
     args = parser.parse_args()
     settings = load_settings()
-    folder = ROOT / "fixtures" / "meetings" / args.meeting
-    lines = (folder / "script.txt").read_text().splitlines()
-    header = {k.strip(): v.strip() for k, _, v in (ln[1:].partition(":") for ln in lines if ln[:1] == "#")}
-    attendees = [a.strip() for a in header.get("attendees", "").split(",") if a.strip()]
-    details = MeetingDetails(attendees=attendees, date=header.get("meeting_date") or None)
-    segments = transcribe_file(folder / "meeting.flac", settings, attendees).segments
+    segments, details = transcribe_fixture(args.meeting, settings)
     windows = []
     for n, first in enumerate(range(0, len(segments), args.lines)):
         context = min(6, first)

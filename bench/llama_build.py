@@ -37,7 +37,7 @@ from assistant.extraction.extractor import Extractor
 from assistant.extraction.prompts import PromptLibrary
 from assistant.extraction.windows import make_windows
 from assistant.llm_backend import open_llm
-from assistant.transcription.file import transcribe_file
+from bench.live_focus import transcribe_fixture
 from bench.long_meeting import child_server
 from bench.procfs import rss_mb
 
@@ -124,12 +124,7 @@ def main() -> None:
     packages = {name: _package_of(path) for name, path in sides.items()}
     assert packages["portable"] != packages["native"], f"both sides import {packages['native']}"
     settings = load_settings()
-    folder = ROOT / "fixtures" / "meetings" / args.meeting
-    lines = (folder / "script.txt").read_text().splitlines()
-    header = {k.strip(): v.strip() for k, _, v in (ln[1:].partition(":") for ln in lines if ln[:1] == "#")}
-    attendees = [a.strip() for a in header.get("attendees", "").split(",") if a.strip()]
-    details = MeetingDetails(attendees=attendees, date=header.get("meeting_date") or None)
-    segments = list(transcribe_file(folder / "meeting.flac", settings, attendees).segments)
+    segments, details = transcribe_fixture(args.meeting, settings)
     runs = []
     for _ in range(args.rounds):
         for name in ("portable", "native", "native", "portable"):
