@@ -5,9 +5,10 @@
 DIR is a folder holding a `llama_cpp` package (`pip install --no-deps --target DIR <wheel>`); without
 `--portable` the side is the virtualenv's own. Each side starts the embedded server exactly as the
 assistant does (same flags, same weights) with that package first on PYTHONPATH and measures:
-- prompt speed: three ~1,800-token prompts, each with a fresh first line (no prefix cache), 1 output
-  token;
-- generation speed: a short prompt asking for a long list, 200 output tokens;
+- prompt speed: three ~1,100-word prompts of README text, each with a fresh first line (no prefix
+  cache), 1 output token;
+- generation speed: a short prompt asking for a long list, at most 200 output tokens (the model stops
+  after 56: a short figure; the extraction row below is the one a user feels);
 - the real thing: full extraction of every file window of a fixture meeting (transcribed once with
   tiny.en), as `assistant process` sends them;
 - the server's peak resident memory (the Q4_K weights are repacked differently per instruction set).
