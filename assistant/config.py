@@ -85,7 +85,7 @@ class StorageSettings(BaseModel):
     cache_dir: Path = Field(default_factory=lambda: _xdg("XDG_CACHE_HOME", ".cache"))
     sessions_dir: Path = Field(default_factory=lambda: _xdg("XDG_DATA_HOME", ".local/share") / "sessions")
     prompts_dir: Path | None = None
-    """Folder of prompt templates (default: the project's `prompts/`)."""
+    """Folder of prompt templates replacing the bundled ones (the package's `assistant.prompts`, i.e. `prompts/`)."""
 
 
 class SpeakersSettings(BaseModel):
