@@ -1,0 +1,221 @@
+"""Action items from what people commit to, ask each other for, or leave to "someone".
+
+Owners come from the words, never from a guess: "David will…" is David, "I'll…" is the speaker,
+"Marco, can you…?" answered "Sure" is Marco, "Dana and I can…" is both until one of them is named,
+"someone should…" / "we should…" is nobody (a group: flagged by the checks).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from assistant.extraction.rules.dialogue import REFUSE, Reply, addressee, reply_to
+from assistant.extraction.rules.due import due_phrase
+from assistant.extraction.rules.lexicon import tidy
+from assistant.extraction.rules.sentences import Sentence, next_turns
+
+# What follows a commitment and makes it no task: "I'll be honest", "I'll start with the timeline".
+_NOT_A_TASK = re.compile(
+    r"^(?:just\s+)?(?:be\b|start\b|begin\b|hand\b|pass\b|say\b|admit\b|keep (?:it|this) short|go first|walk (?:you|us)|"
+    r"summari[sz]e|recap|read (?:it|that|out)|share my screen|stop sharing|jump\b|let (?:you|someone|others)|"
+    r"try to remember|tell you|explain\b|play devil|note\b|leave it there|stop there|wrap up|take (?:a|the) (?:question|look at the clock)|"
+    r"turn it over|hand it over|come back to (?:that|this|it)|get (?:back to )?you|see you|talk to you|"
+    r"repeat|skip|move on|mention\b|do the (?:timeline|whys|intro)|facilitate|chair|host|"
+    r"(?:probably|maybe)\s+(?:be|start|say)\b|never\b|not\b)",
+    re.I,
+)
+# Requests that run the meeting, not work after it: "David, can you start with the timeline?".
+_FACILITATION = re.compile(
+    r"\b(?:start(?: us off)? with|walk (?:us|me) through|tell us|take us through|give us|explain|describe|"
+    r"summari[sz]e|recap|go first|kick (?:us )?off|read (?:out|it)|share (?:your|the) screen|hear me|"
+    r"repeat that|say (?:that|more)|talk (?:us )?through|run (?:us )?through|go over|speak to|add anything|"
+    r"remind us|confirm (?:that )?(?:for|to) (?:us|me)|clarify|elaborate|the timeline please)\b",
+    re.I,
+)
+_FIRST_PERSON = re.compile(
+    r"\b(?:i'll|i will|i shall|i'm going to|i am going to|i'm gonna|i can take|i can own|i'll take|i can do|"
+    r"i volunteer to|i'll make sure|i can handle|i'll handle|i've got|i got|leave it with me|put me down for|"
+    r"i'll get|i can get|i'll follow up|i can follow up|i'll look into|i can look into|i'll write|i can write|"
+    r"i'll own|i'll pick up|i can pick up|i'll add|i can add|i'll set up|i can set up)\b\s*",
+    re.I,
+)
+_OWNED_VERB = r"(?:will|'ll|is going to|is gonna|agreed to|has agreed to|volunteered to|offered to|should|needs to|has to|owns|takes|is taking|is on|is owning|can take|can own|will own|will take)"
+_GROUP = re.compile(
+    r"\b(?P<who>someone|somebody|anyone|anybody|one of us|we all|all of us|everyone|everybody|the team|the whole team|"
+    r"the \w+ team|they)\s+(?:really\s+|probably\s+|still\s+|definitely\s+)?(?:should|needs? to|has to|have to|must|ought to|will need to|"
+    r"could|would need to|should probably|needs to go and|has got to)\s+(?!be\b|have\b|not\b)",
+    re.I,
+)
+_WE_SHOULD = re.compile(
+    r"\b(?P<who>we)\s+(?:really\s+|probably\s+|definitely\s+|also\s+|still\s+)?(?:should|need to|must|have to|ought to|"
+    r"'ll need to|will need to|should probably|probably should|really need to|really should|"
+    r"need to make sure|have got to|gotta)\s+(?:also\s+|probably\s+)?(?!have\b|be\b|not\b|talk\b|discuss\b|move on|wrap|go through|"
+    r"decide|agree|keep (?:it|this) short|stop|get going|finish)",
+    re.I,
+)
+_TWO = r"(?P<a>{names})\s+and\s+(?:I|me|(?P<b>{names}))|(?:I|me)\s+and\s+(?P<c>{names})"
+_ASSIGN_ONE = (
+    r"\b(?P<n>{names})\b,?\s+(?:you\s+(?:own|take|lead|drive|have|do)\b|you're (?:the owner|on it|it)|it's yours|"
+    r"(?:then\s+)?owns it|takes it|will own|will lead|will take|is the owner|should own|can own|you can own|leads? it|"
+    r"drives? it)|\b(?:let's say|let's have|let's make|put|give (?:it|that) to|assign (?:it|that) to)\s+(?P<m>{names})\b"
+)
+_SELF_ONE = re.compile(
+    r"\b(?:i'll (?:take|own|lead|drive|do) (?:it|that|this)|i can (?:take|own|lead|drive) (?:it|that|this)|"
+    r"i'll be the owner|i'll own the|i can own the|put me down|i'll take the lead)\b",
+    re.I,
+)
+
+
+@dataclass
+class ActionFind:
+    sentence: int
+    action: str
+    owner: str | None
+    due: str | None
+    cited: list[int] = field(default_factory=list)
+    """Sentence indices of the evidence (the commitment, and the reply that accepted or dated it)."""
+
+
+def _names_alt(names: Sequence[str]) -> str:
+    firsts = sorted({n.split()[0] for n in names if n.strip()}, key=len, reverse=True)
+    return "|".join(re.escape(f) for f in firsts) or r"(?!x)x"
+
+
+def _canonical(first: str, names: Sequence[str]) -> str:
+    return next((n for n in names if n.split()[0].lower() == first.lower()), first)
+
+
+def _task_text(rest: str, due_span: tuple[int, int] | None, offset: int) -> str:
+    text = rest
+    if due_span is not None:
+        a, b = due_span[0] - offset, due_span[1] - offset
+        if 0 <= a <= len(text):
+            text = text[:a] + text[b:]
+    text = re.sub(r"\b(?:please|as well|too|then|for us|okay|ok)\s*[.?!]*\s*$", "", text.strip(), flags=re.I)
+    return tidy(text)
+
+
+def _due_near(sentences: Sequence[Sentence], i: int, replies: Sequence[Sentence]) -> tuple[str | None, list[int]]:
+    due, _ = due_phrase(sentences[i].text)
+    if due:
+        return due, []
+    for s in replies[:2]:
+        found, _ = due_phrase(s.text)
+        if found:
+            return found, [s.index]
+    return None, []
+
+
+def find_actions(sentences: Sequence[Sentence], names: Sequence[str], skip: set[int]) -> list[ActionFind]:
+    alt = _names_alt(names)
+    named = re.compile(rf"\b(?P<name>{alt})\s+{_OWNED_VERB}\s+(?!be\b|have\b|not\b|never\b)(?P<rest>.+)$", re.I)
+    two = re.compile(_TWO.format(names=alt), re.I)
+    assign_one = re.compile(_ASSIGN_ONE.format(names=alt), re.I)
+    out: list[ActionFind] = []
+    for s in sentences:
+        if s.index in skip:
+            continue
+        text = s.text
+        replies = next_turns(sentences, s.index, 2)
+        due, due_span = due_phrase(text)
+        # 1. "Dana and I can write it" / "Tom and Ana will…": several owners until one is named.
+        m2 = two.search(text)
+        if m2 and re.search(
+            r"\b(?:can|could|will|'ll|should|are going to|are gonna|would|might)\b", text[m2.end() :][:20], re.I
+        ):
+            people = [_canonical(x, names) for x in (m2.group("a"), m2.group("b"), m2.group("c")) if x]
+            if m2.group("b") is None and s.speaker:
+                people.append(s.speaker)
+            rest = text[m2.end() :]
+            rest = re.sub(
+                r"^\s*(?:can|could|will|'ll|should|are going to|are gonna|would|might)\s+(?:probably\s+)?",
+                "",
+                rest,
+                flags=re.I,
+            )
+            owner, cited = _resolve_pair(sentences, s, people, assign_one)
+            d, dcited = _due_near(sentences, s.index, replies)
+            out.append(ActionFind(s.index, _task_text(rest, due_span, m2.end()), owner, d, [s.index, *cited, *dcited]))
+            continue
+        # 2. "<Name>, can you…?" — owned by the person asked, unless they turn it down.
+        who = addressee(text, names)
+        if who and re.search(
+            r"\b(?:can|could|would|will) you\b|\byou(?:'ll| will| can| should| need to| take| own| have)\b|\bplease\b|\byou're on\b",
+            text,
+            re.I,
+        ):
+            if _FACILITATION.search(text):
+                continue
+            answer = [r for r in replies if r.speaker == who] or replies[:1]
+            if answer and REFUSE.search(answer[0].text):
+                continue
+            m = re.search(
+                r"\b(?:can|could|would|will) you\s+(?:please\s+)?|\byou(?:'ll| will| can| should| need to)\s+|\bplease\s+",
+                text,
+                re.I,
+            )
+            rest = text[m.end() :] if m else text
+            rest = re.sub(rf",?\s*\b{re.escape(who.split()[0])}\b\s*[?.!]*$", "", rest, flags=re.I)
+            offset = m.end() if m else 0
+            d, dcited = _due_near(sentences, s.index, answer)
+            cited = [s.index, *([answer[0].index] if answer and answer[0].speaker == who else []), *dcited]
+            out.append(
+                ActionFind(
+                    s.index, _task_text(rest, due_span if d == due else None, offset), who, d, sorted(set(cited))
+                )
+            )
+            continue
+        # 3. "<Name> will…" / "<Name>'ll…".
+        m = named.search(text)
+        if m and not s.is_question:
+            owner = _canonical(m.group("name"), names)
+            rest = m.group("rest")
+            if not _NOT_A_TASK.match(rest):
+                out.append(ActionFind(s.index, _task_text(rest, due_span, m.start("rest")), owner, due, [s.index]))
+                continue
+        # 4. "I'll…": the speaker (the checks resolve "I" to the attributed speaker).
+        m = _FIRST_PERSON.search(text)
+        if m and not s.is_question and not _NOT_A_TASK.match(text[m.end() :]):
+            rest = text[m.end() :]
+            if re.match(r"^(?:it|that|this|one)\b", rest, re.I) or m.group(0).lower().strip() in ("i've got", "i got"):
+                # "I'll take that one": the task is what was just asked for.
+                continue
+            verb = m.group(0).strip()
+            if re.search(r"(?:write|add|get|look into|follow up|set up|pick up|own|take|handle)$", verb, re.I):
+                rest = verb.split()[-1] + " " + rest
+            out.append(ActionFind(s.index, _task_text(rest, due_span, m.end()), "I", due, [s.index]))
+            continue
+        # 5. "Someone should…" / "we should…": nobody owns it.
+        m = _GROUP.search(text) or _WE_SHOULD.search(text)
+        if m and not s.is_question:
+            rest = text[m.end() :]
+            if len(rest.split()) >= 2 and not re.match(r"^(?:do that|do this|do it)\b", rest, re.I):
+                who_word = m.group("who")
+                reply = reply_to(s, replies)
+                if reply is Reply.REFUSE:
+                    continue
+                out.append(ActionFind(s.index, _task_text(rest, due_span, m.end()), who_word, due, [s.index]))
+            elif re.match(r"^(?:do that|do this|do it)\b", rest, re.I) and s.index > 0:
+                # "We should probably do that soon": the task is the sentence before.
+                before = sentences[s.index - 1]
+                out.append(ActionFind(s.index, tidy(before.text), m.group("who"), due, [before.index, s.index]))
+    return out
+
+
+def _resolve_pair(
+    sentences: Sequence[Sentence], offer: Sentence, people: list[str], assign_one: re.Pattern[str]
+) -> tuple[str, list[int]]:
+    """One of the offered owners when the next turns name one; otherwise all of them."""
+    lowered = [p.lower() for p in people]
+    for s in next_turns(sentences, offer.index, 6):
+        m = assign_one.search(s.text)
+        if m:
+            name = (m.group("n") or m.group("m") or "").lower()
+            match = next((p for p in people if p.split()[0].lower() == name), None)
+            if match:
+                return match, [s.index]
+        if s.speaker and s.speaker.lower() in lowered and _SELF_ONE.search(s.text):
+            return next(p for p in people if p.lower() == s.speaker.lower()), [s.index]
+    return " and ".join(dict.fromkeys(people)), []

@@ -1,0 +1,93 @@
+"""Decisions: what the group settled, said outright ("we decided…") or proposed and not turned down.
+
+A proposal someone rejects ("should we freeze all deploys?" — "no, let's not") is not a decision,
+and neither is a question about whether something was decided.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assistant.extraction.rules.dialogue import Reply, reply_to
+from assistant.extraction.rules.lexicon import tidy
+from assistant.extraction.rules.sentences import Sentence, next_turns, rest_of_turn
+
+EXPLICIT = re.compile(
+    r"\b(?:we(?:'ve| have)?\s+(?:all\s+|also\s+|just\s+|now\s+)*(?:decided|agreed|agree|settled on|concluded|committed to|chose|chosen)"
+    r"(?:\s+(?:on|that|to|we))?|we(?:'re| are)\s+going\s+(?:to\s+go\s+)?with|we(?:'ll| will)\s+go\s+with|"
+    r"(?:the|our|my)\s+decision\s+(?:is|was|then is)|it's decided|it is decided|let's agree(?:\s+(?:that|to|on))?|"
+    r"we're agreed|we are agreed|everyone agrees|(?:so\s+)?the plan is|going forward,?\s+(?=we|every|all|no|any)|"
+    r"from now on,?|the (?:new )?rule (?:is|will be)|we will no longer|we'll no longer|decided:|decision:|"
+    r"(?:so\s+)?that's (?:the|our) decision|we're (?:going to|gonna) (?=make|require|keep|stop|move|switch|freeze|"
+    r"roll|ban|block|enforce|adopt|standardi[sz]e|mandate))\s*",
+    re.I,
+)
+_NOT_DECIDED = re.compile(
+    r"\b(?:haven't|have not|didn't|did not|never|not yet|couldn't|could not|can't|cannot)\s+(?:\w+\s+)?"
+    r"(?:decided|agreed|agree|decide|settled|settle)\b|\bundecided\b|\bno decision\b",
+    re.I,
+)
+PROPOSAL = re.compile(
+    r"^(?:(?:okay|ok|so|and|also|then|well|maybe|um|i think|i guess|honestly)[,]?\s+)*"
+    r"(?:let's|let us|i propose(?:\s+that)?(?:\s+we)?|i suggest(?:\s+that)?(?:\s+we)?|how about(?:\s+we)?|what if we|"
+    r"maybe we (?:should|could)|why don't we|i'd like (?:us )?to|can we agree(?:\s+(?:that|to|on))?|should we|shall we|could we|"
+    r"do we want to|we could)\s+",
+    re.I,
+)
+_MEETING_MOVE = re.compile(
+    r"^(?:start|begin|move|go|look|talk|turn|switch|get|hear|recap|review|wrap|do the|take|walk|jump|dig|"
+    r"focus|continue|keep|come back|go back|see|discuss|think|not decide|park|skip|pause|break|circle|spend|"
+    r"pick|try to|run through|finish|close|end|call it|stop|quickly|first|now|spend|capture|note|list|"
+    r"make sure we|check in|also talk|get started|kick off)\b",
+    re.I,
+)
+
+
+@dataclass
+class DecisionFind:
+    sentence: int
+    text: str
+    cited: list[int]
+
+
+@dataclass
+class Rejected:
+    sentence: int
+    text: str
+
+
+def find_decisions(sentences: Sequence[Sentence], skip: set[int]) -> tuple[list[DecisionFind], list[Rejected]]:
+    found: list[DecisionFind] = []
+    rejected: list[Rejected] = []
+    for s in sentences:
+        if s.index in skip:
+            continue
+        after = [*rest_of_turn(sentences, s.index), *next_turns(sentences, s.index, 2)]
+        m = EXPLICIT.search(s.text)
+        if m and not _NOT_DECIDED.search(s.text) and not s.is_question:
+            text = tidy(s.text[m.end() :])
+            if len(text.split()) >= 2:
+                found.append(DecisionFind(s.index, text, [s.index]))
+                continue
+        p = PROPOSAL.search(s.text)
+        if p is None:
+            continue
+        rest = s.text[p.end() :]
+        if _MEETING_MOVE.match(rest) or len(rest.split()) < 2:
+            continue
+        reply = reply_to(s, after)
+        text = tidy(rest)
+        if reply is Reply.REFUSE:
+            rejected.append(Rejected(s.index, text))
+        elif reply is Reply.AGREE or (
+            not s.is_question and p.group(0).lower().lstrip().startswith(("let's", "let us"))
+        ):
+            agreed = next((a.index for a in after if a.speaker != s.speaker), None)
+            found.append(
+                DecisionFind(
+                    s.index, text, [s.index] + ([agreed] if agreed is not None and reply is Reply.AGREE else [])
+                )
+            )
+    return found, rejected

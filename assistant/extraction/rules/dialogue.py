@@ -1,0 +1,94 @@
+"""How people answer each other: agreement, refusal, "I don't know", and who was spoken to.
+
+A proposal becomes a decision only when nobody turns it down; a question is open only when the
+answers do not answer it; an owner may be given by addressing someone ("Marco, can you…").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from enum import Enum
+
+from assistant.extraction.rules.sentences import Sentence
+
+_LEAD = r"^(?:(?:well|so|um|uh|hmm|oh|honestly|i mean|actually|look|okay|ok|right|yeah|yes|no)[,.!]?\s+)*"
+AGREE = re.compile(
+    _LEAD + r"(?:yes\b|yeah\b|yep\b|yup\b|sure\b|agreed\b|agree\b|i agree|sounds (?:good|right|fine|great)|"
+    r"that works|works for me|fine by me|fine with me|makes sense|good idea|great idea|let's do (?:it|that)|"
+    r"will do|on it|absolutely|definitely|of course|totally|exactly|i can do that|i'll do (?:it|that)|"
+    r"happy to|i'm in|count me in|no objection|no objections|deal\b|perfect|correct\b|right\b|okay\b|ok\b|"
+    r"i'll take it|i can take it|i'll own it|i can own it|i've got it|got it|consider it done|\+1)",
+    re.I,
+)
+REFUSE = re.compile(
+    r"^(?:(?:well|so|um|uh|hmm|honestly|actually|look|i mean)[,.]?\s+)*(?:no\b|nope\b|nah\b|"
+    r"let's not|let us not|i don't think (?:so|we should|that's|that is|it's|it is)|i do not think (?:so|we should)|"
+    r"i'd rather not|i would rather not|i wouldn't|i would not|not a good idea|bad idea|i disagree|"
+    r"disagree\b|that's overkill|that is overkill|too (?:risky|much|drastic|heavy)|we shouldn't|we should not|"
+    r"not (?:yet|now|for this)|hold off|i'm not sure that|i am not sure that|i'm against|i am against|"
+    r"i can't|i cannot|i can not|i won't be able|not me)",
+    re.I,
+)
+# Later in a reply: a refusal does not have to come first ("Honestly, I'd rather we didn't.").
+REFUSE_ANYWHERE = re.compile(
+    r"\b(?:let's not|let us not|i'd rather (?:not|we didn't)|overkill|too risky|not a good idea|bad idea|"
+    r"we shouldn't|we should not|i don't think we should|i do not think we should|that would (?:hurt|block|slow)|"
+    r"instead,? let's|rather than that|no,? let's)\b",
+    re.I,
+)
+DONT_KNOW = re.compile(
+    r"\b(?:i don't know|i do not know|don't know yet|do not know yet|no idea|not sure|unclear|good question|"
+    r"we don't know|we do not know|nobody knows|no one knows|hard to say|can't say|cannot say|open question|"
+    r"we didn't settle|we did not settle|not settled|don't have an answer|do not have an answer|no answer|"
+    r"still (?:open|unclear|unknown|undecided)|to be decided|tbd|need to find out|have to find out|"
+    r"park (?:it|that|this)|take (?:it|that|this) offline|revisit|come back to (?:it|that|this) later|"
+    r"let's not decide|we'll see|who knows|we can't answer|nobody has an answer|haven't decided|have not decided|"
+    r"no consensus|not agreed|we disagree|we don't agree)\b",
+    re.I,
+)
+
+
+class Reply(Enum):
+    AGREE = "agree"
+    REFUSE = "refuse"
+    NONE = "none"
+
+
+def reply_to(proposal: Sentence, after: Sequence[Sentence]) -> Reply:
+    """How the next speakers took a proposal: the first reply by someone else that takes a side."""
+    for s in after:
+        if proposal.speaker is not None and s.speaker == proposal.speaker:
+            # The proposer taking it back ("…actually, no, forget it") counts; more of their own turn does not.
+            if re.search(r"\b(?:forget it|never mind|scratch that|on second thought)\b", s.lower):
+                return Reply.REFUSE
+            continue
+        if REFUSE.search(s.text) or REFUSE_ANYWHERE.search(s.text):
+            return Reply.REFUSE
+        if AGREE.search(s.text):
+            return Reply.AGREE
+    return Reply.NONE
+
+
+def first_name_in(text: str, names: Sequence[str]) -> list[str]:
+    """Attendee names said in `text`, in order of appearance (first names match full names)."""
+    found: list[tuple[int, str]] = []
+    for name in names:
+        first = name.split()[0]
+        for form in {name, first}:
+            m = re.search(rf"\b{re.escape(form)}\b", text, re.I)
+            if m:
+                found.append((m.start(), name))
+                break
+    return [n for _, n in sorted(found)]
+
+
+def addressee(text: str, names: Sequence[str]) -> str | None:
+    """The attendee a sentence is addressed to: "Marco, can you…", "…can you own it, Marco?"."""
+    for name in names:
+        first = re.escape(name.split()[0])
+        if re.match(rf"^(?:(?:okay|ok|so|and|alright|right|then|also)[,]?\s+)*{first}\b[,:]?\s", text, re.I):
+            return name
+        if re.search(rf",\s*{first}\s*[?.!]?$", text, re.I):
+            return name
+    return None

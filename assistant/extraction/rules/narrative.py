@@ -1,0 +1,356 @@
+"""The incident's story: timeline (spoken clock times), impact figures, the whys, the systemic cause,
+what worked and what did not. All of it is read from the words by code; none of it needs a model."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from assistant.extraction.rules.clock import find_times, on_incident_clock
+from assistant.extraction.rules.dialogue import DONT_KNOW
+from assistant.extraction.rules.lexicon import tidy
+from assistant.extraction.rules.numbers import digits_for_words
+from assistant.extraction.rules.sentences import Sentence, next_turns
+
+
+@dataclass
+class TimelineFind:
+    sentence: int
+    time: str
+    event: str
+
+
+@dataclass
+class Figure:
+    sentence: int
+    field: str
+    value: str
+
+
+@dataclass
+class WhyFind:
+    question: int
+    answer: int
+    question_text: str
+    answer_text: str
+
+
+@dataclass
+class Narrative:
+    timeline: list[TimelineFind] = field(default_factory=list)
+    impact: dict[str, Figure] = field(default_factory=dict)
+    whys: list[WhyFind] = field(default_factory=list)
+    systemic: tuple[int, str] | None = None
+    worked: list[tuple[int, str]] = field(default_factory=list)
+    didnt: list[tuple[int, str]] = field(default_factory=list)
+    why_questions: set[int] = field(default_factory=set)
+
+
+# --- timeline -------------------------------------------------------------------------------------
+
+_CLAUSE_SPLIT = re.compile(r",?\s+(?:and then|and|but|then|so|which|when|after which)\s+(?=\w)|;\s+|,\s+(?=at\s)", re.I)
+_DUE_BEFORE_TIME = re.compile(r"\b(?:by|before|until|no later than)\s*$", re.I)
+_MEETING_TIME = re.compile(
+    r"\b(?:meet|meeting|sync|call|review|retro|standup|stand-up|catch up|reconvene|lunch|talk)\b", re.I
+)
+
+
+def _event_text(clause: str, spoken: str) -> str:
+    text = clause.replace(spoken, " ")
+    text = re.sub(
+        r"\b(?:at|around|about|by|roughly|approximately|just after|just before)\s*(?=[,.]|$)", " ", text, flags=re.I
+    )
+    text = re.sub(r"^\s*(?:at|around|about)\s+", "", text, flags=re.I)
+    text = re.sub(r"\s+([,.])", r"\1", re.sub(r"\s+", " ", text)).strip(" ,.")
+    return tidy(text)
+
+
+def timeline(sentences: Sequence[Sentence], actions: set[int]) -> list[TimelineFind]:
+    raw: list[TimelineFind] = []
+    for s in sentences:
+        times = find_times(s.text)
+        if not times:
+            continue
+        clauses = _clauses_with_times(s.text)
+        for t in times:
+            before = s.text[: t.start]
+            if s.index in actions and _DUE_BEFORE_TIME.search(before):
+                continue  # "by 3 pm tomorrow" is a due time, not an event
+            if _MEETING_TIME.search(s.text) and re.search(r"\b(?:tomorrow|next|let's|we'll|shall)\b", s.text, re.I):
+                continue  # "let's meet at 3 tomorrow"
+            clause = next((c for c, a, b in clauses if a <= t.start < b), s.text)
+            event = _event_text(clause, t.spoken)
+            if len(event.split()) < 2:
+                event = _event_text(s.text, t.spoken)
+            raw.append(TimelineFind(s.index, t.hhmm, event))
+    for item, resolved in zip(raw, on_incident_clock([r.time for r in raw]), strict=True):
+        item.time = resolved
+    return raw
+
+
+def _clauses_with_times(text: str) -> list[tuple[str, int, int]]:
+    """Split at conjunctions so that each time keeps only its own clause ("…at 17:29, and it was
+    complete at 17:36")."""
+    out: list[tuple[str, int, int]] = []
+    pos = 0
+    for m in _CLAUSE_SPLIT.finditer(text):
+        out.append((text[pos : m.start()], pos, m.start()))
+        pos = m.end()
+    out.append((text[pos:], pos, len(text)))
+    # A clause without a time joins the one before it ("At 17:24 we tried a fix, but it did not help").
+    merged: list[tuple[str, int, int]] = []
+    for clause, a, b in out:
+        if merged and not find_times(clause):
+            _, pa, _ = merged[-1]
+            merged[-1] = (text[pa:b], pa, b)
+        else:
+            merged.append((clause, a, b))
+    return merged
+
+
+# --- impact ---------------------------------------------------------------------------------------
+
+_NUM = r"(?:about |around |roughly |almost |nearly |over |more than |just over |just under |under |some |approximately |~)?\$?\d[\d,]*(?:\.\d+)?(?:\s?(?:k|m|thousand|million|billion))?"
+_DURATION = re.compile(
+    r"(?:\b(?:lasted|outage (?:was|of)|down for|downtime of|for a total of|total(?:led)? (?:of )?|in total|"
+    r"(?:was|were) (?:down|out|degraded|broken|offline|unavailable) for|impact(?:ed)? (?:window )?(?:of|for|lasted)|"
+    r"(?:a|an) (?:\w+ )?(?:outage|incident|disruption) of)\s+(?:about |around |roughly |almost |nearly |over |just over |just under )?"
+    r"(?P<d1>\d[\d,.]*\s*(?:minutes?|mins?|hours?|hrs?|seconds?)(?:\s+and\s+\d+\s*minutes?)?))|"
+    r"(?:slow|failing|down|broken|degraded|unavailable|erroring|offline|impaired|out|unreachable)(?:\s+or\s+\w+)?\s+for\s+"
+    r"(?:about |around |roughly |almost |nearly |over |just over |just under )?(?P<d3>\d[\d,.]*\s*(?:minutes?|hours?)(?:\s+and\s+\d+\s*minutes?)?)|"
+    r"(?P<d2>\d[\d,.]*\s*(?:minutes?|hours?)(?:\s+and\s+\d+\s*minutes?)?)\s+(?:of\s+)?(?:downtime|outage|total|of (?:impact|disruption|errors))",
+    re.I,
+)
+_USERS = re.compile(
+    rf"(?P<v>{_NUM}\s*(?:%|percent\s+of\s+)?(?:\w+[- ]?){{0,2}}?(?:users|customers|sessions|requests|accounts|orders|merchants|"
+    rf"clients|devices|logins|calls|transactions|payments|people|subscribers|shoppers|visitors|checkouts|"
+    rf"api calls|jobs|messages|emails|tenants|stores|drivers|riders|patients|members|players|sign-?ups|searches|uploads|downloads|bookings|deliveries|records|rows|files))\b",
+    re.I,
+)
+_REVENUE = re.compile(
+    rf"(?P<v>(?:about |around |roughly |almost |nearly |over |more than |approximately |~)?(?:\$|€|£)\s?\d[\d,]*(?:\.\d+)?(?:\s?(?:k|m|thousand|million|billion))?|"
+    rf"{_NUM}\s*(?:dollars|euros|pounds|usd|eur|gbp|bucks))(?:\s+(?:in|of)\s+(?:lost\s+)?(?:revenue|sales|refunds|credits|orders))?",
+    re.I,
+)
+_TICKETS = re.compile(
+    rf"(?P<v>{_NUM}\s+(?:\w+\s+){{0,2}}?(?:tickets|complaints|support (?:cases|requests|contacts)|cases|chats|calls to support))\b",
+    re.I,
+)
+_SLA = re.compile(
+    r"\b(?:sla|slas|slo|slos|service level|error budget|availability target|uptime target|uptime commitment|"
+    r"contractual|credits? to customers|service credits?)\b",
+    re.I,
+)
+_NOT_PEOPLE = r"(?:minutes|hours|seconds|days|weeks|months|years|dollars|euros|pounds|tickets|percent|times|bucks|cents|ms|milliseconds)"
+_AFFECTED_COUNT = re.compile(
+    rf"(?P<v>{_NUM}\s+(?!{_NOT_PEOPLE}\b)(?:[a-z-]+\s+){{0,2}}?(?!{_NOT_PEOPLE}\b)[a-z-]+s)\s+(?:were|was|got|had|could not|couldn't|"
+    rf"did not|didn't|failed|saw|hit|received|timed out|went|stayed|are|weren't)\b",
+    re.I,
+)
+_AFFECTED = re.compile(
+    r"\b(?:fail|affect|impact|could not|couldn't|unable|saw|hit|got errors|errors|lost|dropped|stuck|delayed|timed out|broken|locked out|missed)",
+    re.I,
+)
+
+
+def impact(sentences: Sequence[Sentence]) -> dict[str, Figure]:
+    found: dict[str, Figure] = {}
+
+    def put(name: str, s: Sentence, value: str) -> None:
+        if name not in found:
+            found[name] = Figure(s.index, name, tidy(value))
+
+    for s in sentences:
+        text = digits_for_words(s.text)
+        for t in reversed(find_times(text)):
+            text = text[: t.start] + " " * (t.end - t.start) + text[t.end :]
+        m = _DURATION.search(text)
+        if m:
+            put("duration", s, m.group("d1") or m.group("d2") or m.group("d3"))
+        for m in _REVENUE.finditer(text):
+            if re.search(
+                r"\b(?:revenue|sales|lost|cost|refund|credits?|orders|dollars|euros|pounds|\$|€|£)", text, re.I
+            ):
+                put("revenue", s, m.group(0))
+                break
+        m = _TICKETS.search(text)
+        if m and re.search(r"\b(?:tickets?|support|complaints?|cases)\b", m.group(0), re.I):
+            put("tickets", s, m.group("v"))
+        generic = _AFFECTED_COUNT.search(text)
+        if generic and "users_affected" not in found and not _USERS.search(text):
+            put("users_affected", s, generic.group("v"))
+        for m in _USERS.finditer(text):
+            if _REVENUE.fullmatch(m.group("v").strip()) or re.search(r"\btickets\b", m.group(0), re.I):
+                continue
+            if _AFFECTED.search(text) or re.search(r"\b(?:affected|impacted)\b", text, re.I):
+                put("users_affected", s, m.group("v"))
+                break
+        if _SLA.search(text) and "sla" not in found:
+            clause = next((c for c in re.split(r",\s+(?:and\s+)?|;\s+|\.\s+", text) if _SLA.search(c)), text)
+            put("sla", s, clause)
+    return found
+
+
+# --- whys, systemic cause ---------------------------------------------------------------------------
+
+_WHY_Q = re.compile(r"\b(?:why|how come)\b", re.I)
+_BECAUSE = re.compile(
+    r"^(?:(?:well|so|um|uh|i think|honestly|basically|mostly)[,]?\s+)*(?:because|since|cause)\s+(?:of\s+)?", re.I
+)
+_SYSTEMIC = re.compile(
+    r"\b(?:(?:the\s+)?(?:systemic|root|underlying|real|core|deeper|fundamental|actual)\s+(?:cause|issue|problem|reason)"
+    r"(?:\s+here)?\s+(?:is|was|then is|seems to be|really is)(?:\s+that)?|(?:it\s+)?(?:all\s+)?(?:comes|boils)\s+down\s+to|"
+    r"at the (?:heart|root) of (?:it|this|the problem) (?:is|was)(?: that)?|the real lesson is(?: that)?|"
+    r"what we really lack is|the gap is(?: that)?)\s*[:,]?\s*",
+    re.I,
+)
+
+
+def whys(sentences: Sequence[Sentence]) -> tuple[list[WhyFind], set[int]]:
+    out: list[WhyFind] = []
+    asked: set[int] = set()
+    for s in sentences:
+        if not (s.is_question and _WHY_Q.search(s.text)):
+            continue
+        asked.add(s.index)
+        replies = [r for r in next_turns(sentences, s.index, 1) if s.speaker is None or r.speaker != s.speaker]
+        if not replies or DONT_KNOW.search(replies[0].text):
+            continue
+        answer = replies[0]
+        text = _BECAUSE.sub("", answer.text)
+        if len(text.split()) < 5 and len(replies) > 1:
+            text = f"{text.rstrip('.')}; {replies[1].text}"
+        out.append(WhyFind(s.index, answer.index, tidy(s.text) + ("" if s.text.endswith("?") else "?"), tidy(text)))
+    return out, asked
+
+
+def systemic(sentences: Sequence[Sentence], chain: Sequence[WhyFind]) -> tuple[int, str] | None:
+    for s in reversed(sentences):
+        m = _SYSTEMIC.search(s.text)
+        if m and len(s.text[m.end() :].split()) >= 3:
+            return s.index, tidy(s.text[m.end() :])
+    return None
+
+
+# --- what worked / what did not -------------------------------------------------------------------
+
+_ASK_WORKED = re.compile(
+    r"\bwhat (?:else )?(?:worked|went well|went right|helped|should we keep|did we do well)|\bwhat was good\b|\bany wins\b|\bthe good news\b|\bgive credit\b",
+    re.I,
+)
+_ASK_DIDNT = re.compile(
+    r"\bwhat (?:else )?(?:didn't work|did not work|did not\b|didn't\b|went wrong|went badly|didn't go well|did not go well|hurt us|slowed us down|"
+    r"could we (?:have done|do) better|would we do differently|should we improve|could have gone better)|\bwhere did we struggle\b",
+    re.I,
+)
+_GOOD = re.compile(
+    r"\b(?:worked (?:well|great|nicely|fine)|went (?:well|smoothly|great)|(?:was|were) (?:quick|fast|clean|smooth|great|helpful|spot on|solid|excellent)|"
+    r"quickly|fast|helped|saved us|thankfully|luckily|fortunately|kudos|credit to|props to|paid off|did (?:its|their) job|"
+    r"caught it|good call|great job|nice work|worked as (?:designed|intended|expected))\b",
+    re.I,
+)
+_BAD = re.compile(
+    r"\b(?:did ?n[o']t work|didn't go well|went wrong|went badly|(?:was|were) (?:too )?slow|took (?:too )?long|too slow|"
+    r"didn't help|did not help|nobody (?:saw|noticed|looked)|no one (?:saw|noticed|looked)|lost (?:almost |about |nearly |over )?\d+ minutes|"
+    r"wasted|confus\w*|(?:went|sent us) to the wrong|wrong (?:channel|team|place|dashboard|runbook)|outdated|out of date|stale|noisy|"
+    r"(?:didn't|did not) have|(?:was|were) missing|no (?:alert|alerting|runbook|dashboard|monitoring|owner)|hard to|painful|"
+    r"the problem was|(?:was|were) (?:useless|misleading|broken|unclear)|we had to guess|delayed us|slowed us down|"
+    r"(?:couldn't|could not) (?:find|see|tell|reach)|(?:fired|came|arrived|noticed) (?:\d+ minutes |too |very )?late|"
+    r"(?:did not|didn't) (?:say|show|tell|catch|fire|page|alert)|not clearly|nothing about)\b",
+    re.I,
+)
+_SECTION_SWITCH = re.compile(
+    r"\b(?:decisions?|action items?|next steps|open questions?|the whys|why did|timeline|impact|what (?:else )?(?:worked|went well|didn't work|did not work|went wrong))\b",
+    re.I,
+)
+
+
+def _split_points(text: str) -> list[str]:
+    parts = [p for p in re.split(r",\s+and\s+(?=[a-z]+\s+\w+)|;\s+|,\s+but\s+", text) if len(p.split()) >= 3]
+    return parts or [text]
+
+
+def worked_didnt(
+    sentences: Sequence[Sentence], exclude: set[int]
+) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    worked: list[tuple[int, str]] = []
+    didnt: list[tuple[int, str]] = []
+    mode: str | None = None
+    turns_left = 0
+    last_turn = -1
+    for s in sentences:
+        if s.turn != last_turn:
+            turns_left -= 1
+            last_turn = s.turn
+        asked_good, asked_bad = _ASK_WORKED.search(s.text), _ASK_DIDNT.search(s.text)
+        if asked_good or asked_bad:
+            # "What worked, and what didn't?": the answer's own words pick the side.
+            mode = "both" if (asked_good and asked_bad) else ("good" if asked_good else "bad")
+            turns_left = 4
+            # The asking sentence may carry its own answer ("What did not work: the alert…").
+            tail = "" if s.is_question else s.text[(asked_bad or asked_good).end() :]  # type: ignore[union-attr]
+            tail = re.sub(r"^[\s?:,.-]+(?:was|were|is|are)?\s*", "", tail)
+            if len(tail.split()) >= 2 and s.index not in exclude:
+                (didnt if asked_bad else worked).append((s.index, tidy(tail)))
+            continue
+        if mode is not None and (turns_left <= 0 or (_SECTION_SWITCH.search(s.text) and s.is_question)):
+            mode = None
+        if s.index in exclude or s.is_question:
+            continue
+        good, bad = bool(_GOOD.search(s.text)), bool(_BAD.search(s.text))
+        if mode == "both" and re.match(r"^(?:but|however|on the other hand|sadly|unfortunately)\b", s.text, re.I):
+            mode, bad, good = "bad", True, False
+        if mode is not None:
+            side = (
+                "bad"
+                if (mode == "bad" and not good) or (bad and not good)
+                else "good"
+                if (mode == "good" or good)
+                else None
+            )
+            if mode == "bad" and good and bad:
+                side = "bad"
+            if side is None:
+                continue
+            for part in _split_points(s.text):
+                pgood, pbad = bool(_GOOD.search(part)), bool(_BAD.search(part))
+                target = didnt if (pbad or (side == "bad" and not pgood)) else worked
+                target.append((s.index, tidy(part)))
+        elif bad and re.search(
+            r"\b(?:did ?n[o']t (?:work|help)|did not (?:work|help)|lost \d+ minutes|wasted|slowed us down)\b",
+            s.text,
+            re.I,
+        ):
+            didnt.append((s.index, tidy(s.text)))
+        elif good and re.search(
+            r"\b(?:worked well|went well|saved us|paid off|helped us|was quick|were quick)\b", s.text, re.I
+        ):
+            worked.append((s.index, tidy(s.text)))
+    return worked, didnt
+
+
+def _join_pronoun_points(points: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """ "What did not work was the rollback. It cost us time." is one point, not two."""
+    out: list[tuple[int, str]] = []
+    for idx, text in points:
+        if out and re.match(r"^(?:it|that|this|they)\b", text, re.I) and idx - out[-1][0] <= 1:
+            prev_idx, prev = out[-1]
+            out[-1] = (prev_idx, f"{prev}: {text[0].lower()}{text[1:]}")
+            continue
+        out.append((idx, text))
+    return out
+
+
+def read_narrative(sentences: Sequence[Sentence], actions: set[int], items: set[int]) -> Narrative:
+    chain, asked = whys(sentences)
+    worked, didnt = worked_didnt(sentences, items | asked)
+    return Narrative(
+        timeline=timeline(sentences, actions),
+        impact=impact(sentences),
+        whys=chain,
+        systemic=systemic(sentences, chain),
+        worked=_join_pronoun_points(worked),
+        didnt=_join_pronoun_points(didnt),
+        why_questions=asked,
+    )
