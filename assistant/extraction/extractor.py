@@ -1,4 +1,12 @@
-"""Run the LLM over transcript windows and merge the answers into one postmortem draft."""
+"""The extraction engine: transcript -> postmortem draft.
+
+`hybrid` (the default): code reads every line (rules in `assistant.extraction.rules`: sentences, cue
+phrases, who answered whom, spoken times and figures) and builds every item with the lines it came
+from, in milliseconds; the LLM is asked only for what code cannot write — the incident summary, once
+per meeting over the facts already found. `windows`: the previous engine, one large schema per
+transcript window answered by the LLM (kept for comparison in the benchmarks and for large remote
+models).
+"""
 
 from __future__ import annotations
 
@@ -8,21 +16,33 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Literal
 
-from assistant.domain.postmortem import MeetingDetails, Postmortem, WindowStatus
+from assistant.domain.postmortem import MeetingDetails, Postmortem, ReviewStatus, WindowStatus
 from assistant.domain.transcript import Segment
 from assistant.errors import LLMError
 from assistant.extraction.convert import clean, wire_to_postmortem
 from assistant.extraction.llm import LLMClient, LLMUnavailable
-from assistant.extraction.merge import merge_into
+from assistant.extraction.merge import drop_unsupported, merge_into
 from assistant.extraction.prompts import PromptLibrary
 from assistant.extraction.redact import Redaction, scrubbed_errors
+from assistant.extraction.rules.detect import read_transcript
 from assistant.extraction.schema import WireExtraction, WireLiveExtraction
+from assistant.extraction.synthesis import (
+    WireSummary,
+    composed_summary,
+    context_line,
+    has_facts,
+    summary_facts,
+    summary_item,
+    summary_messages,
+    trim_summary,
+)
 from assistant.extraction.windows import Window, make_windows
 
 log = logging.getLogger(__name__)
 
 WindowProgress = Callable[[int, int], None]
 Focus = Literal["full", "live"]
+Engine = Literal["hybrid", "windows"]
 """`full`: every postmortem section (file import, final pass). `live`: decisions, action items and open
 questions only, a short answer so items surface while people are still in the room."""
 _PROMPTS: dict[Focus, tuple[str, str]] = {
@@ -80,12 +100,18 @@ class Extractor:
     """File extraction: pause before the one retry of windows lost to an unavailable server."""
 
     def __init__(
-        self, client: LLMClient, prompts: PromptLibrary, window_tokens: int = 900, focus: Focus = "full"
+        self,
+        client: LLMClient,
+        prompts: PromptLibrary,
+        window_tokens: int = 900,
+        focus: Focus = "full",
+        engine: Engine = "hybrid",
     ) -> None:
         self.client = client
         self.prompts = prompts
         self.window_tokens = window_tokens
         self.focus: Focus = focus
+        self.engine: Engine = engine
         self.last_unavailable: LLMUnavailable | None = None
         """Why the last `extract_window` failed, when the server was unavailable."""
         self.sleep: Callable[[float], None] = time.sleep
@@ -141,6 +167,11 @@ class Extractor:
 
     def run_window(self, window: Window, details: MeetingDetails, known: str = "") -> Postmortem:
         """One window → proposals; raises LLMError (live mode needs its kind to choose a backoff)."""
+        if self.engine == "hybrid":
+            # Live: the rules read the window (with its context lines) at once; no model call, so a
+            # committed line becomes a proposal within the scheduler's pause, and an LLM outage costs
+            # live proposals nothing. The final pass re-reads the whole meeting.
+            return read_transcript(window.segments, details).postmortem
         messages = self.messages(window, details, known)
         # Secrets said in the meeting stay on this machine; the answer gets them back (see redact.py).
         redaction = Redaction() if self.client.redact else None
@@ -156,10 +187,64 @@ class Extractor:
         return wire_to_postmortem(wire, window.segments)
 
     def with_client(self, client: LLMClient) -> Extractor:
-        return Extractor(client, self.prompts, self.window_tokens, self.focus)
+        return Extractor(client, self.prompts, self.window_tokens, self.focus, self.engine)
 
     def focused(self, focus: Focus) -> Extractor:
-        return Extractor(self.client, self.prompts, self.window_tokens, focus)
+        return Extractor(self.client, self.prompts, self.window_tokens, focus, self.engine)
+
+    def summarise(self, pm: Postmortem, details: MeetingDetails) -> None:
+        """Write `pm.summary` from its facts: the LLM once, else composed by code. Never raises."""
+        if pm.summary is not None and (pm.summary.status is not ReviewStatus.PROPOSED or pm.summary.edited):
+            return  # the facilitator's summary stays
+        if not has_facts(pm):
+            return
+        text = ""
+        user = self.prompts.render("summary_user.txt", context=context_line(details), facts=summary_facts(pm))
+        messages = summary_messages(self.prompts.raw("summary_system.txt"), user)
+        redaction = Redaction() if self.client.redact else None
+        if redaction is not None:
+            messages = redaction.redact_messages(messages)
+        try:
+            with scrubbed_errors(self.client.api_key):
+                wire = self.client.complete(messages, WireSummary, name="summary")
+            if redaction is not None:
+                wire = redaction.restore_model(wire)
+            text = trim_summary(wire.summary)
+        except LLMError as exc:
+            log.warning("summary: the LLM failed (%s); composing it from the facts", exc.message)
+        pm.summary = summary_item(text or composed_summary(pm), pm)
+
+    def _extract_hybrid(
+        self,
+        segments: Sequence[Segment],
+        details: MeetingDetails,
+        draft: Postmortem | None,
+        progress: WindowProgress | None,
+    ) -> Postmortem:
+        if progress:
+            progress(0, 1)
+        calls_before = self.client.usage.calls
+        found = read_transcript(segments, details).postmortem
+        self.summarise(found, details)
+        pm = draft or Postmortem(details=details)
+        if draft is not None:
+            drop_unsupported(pm, found)
+            if pm.summary is not None and pm.summary.status is ReviewStatus.PROPOSED and not pm.summary.edited:
+                pm.summary = None  # the whole meeting's summary replaces the live one
+        merge_into(pm, found)
+        if segments:
+            pm.windows.append(
+                WindowStatus(
+                    index=len(pm.windows),
+                    start=segments[0].start,
+                    end=segments[-1].end,
+                    ok=True,
+                    attempts=max(1, self.client.usage.calls - calls_before),
+                )
+            )
+        if progress:
+            progress(1, 1)
+        return pm
 
     def extract(
         self,
@@ -168,6 +253,8 @@ class Extractor:
         draft: Postmortem | None = None,
         progress: WindowProgress | None = None,
     ) -> Postmortem:
+        if self.engine == "hybrid":
+            return self._extract_hybrid(segments, details, draft, progress)
         pm = draft or Postmortem(details=details)
         windows = make_windows(segments, self.window_tokens)
         unavailable: list[tuple[Window, LLMUnavailable]] = []

@@ -84,3 +84,18 @@ def merge_into(base: Postmortem, new: Postmortem) -> Postmortem:
     merge_list(base.open_questions, new.open_questions)
     merge_list(base.follow_up, new.follow_up)
     return base
+
+
+def _keep_supported(existing: list[T], fresh: Sequence[T]) -> list[T]:
+    return [old for old in existing if not _open_for_update(old) or any(same_item(old, new) for new in fresh)]
+
+
+def drop_unsupported(base: Postmortem, fresh: Postmortem) -> None:
+    """Remove unreviewed proposals that a reading of the whole meeting no longer finds (a question
+    answered later, a proposal turned down after the live window). Reviewed or edited items stay."""
+    base.decisions = _keep_supported(base.decisions, fresh.decisions)
+    base.action_items = _keep_supported(base.action_items, fresh.action_items)
+    base.open_questions = _keep_supported(base.open_questions, fresh.open_questions)
+    base.what_worked = _keep_supported(base.what_worked, fresh.what_worked)
+    base.what_didnt = _keep_supported(base.what_didnt, fresh.what_didnt)
+    base.timeline = _keep_supported(base.timeline, fresh.timeline)

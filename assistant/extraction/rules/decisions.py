@@ -65,11 +65,19 @@ def find_decisions(sentences: Sequence[Sentence], skip: set[int]) -> tuple[list[
         if s.index in skip:
             continue
         after = [*rest_of_turn(sentences, s.index), *next_turns(sentences, s.index, 2)]
-        m = EXPLICIT.search(s.text)
-        if m and not _NOT_DECIDED.search(s.text) and not s.is_question:
-            text = tidy(s.text[m.end() :])
-            if len(text.split()) >= 2:
-                found.append(DecisionFind(s.index, text, [s.index]))
+        cues = list(EXPLICIT.finditer(s.text))
+        if cues and not _NOT_DECIDED.search(s.text) and not s.is_question:
+            # "We decided to freeze deploys, and we also agreed that…": one decision per cue.
+            texts = []
+            for k, m in enumerate(cues):
+                stop = cues[k + 1].start() if k + 1 < len(cues) else len(s.text)
+                part = re.sub(
+                    r",?\s*(?:and|but)?\s*(?:we\s+)?(?:also\s+)?$", "", s.text[m.end() : stop].strip(), flags=re.I
+                )
+                texts.append(tidy(part))
+            texts = [t for t in texts if len(t.split()) >= 2]
+            if texts:
+                found.extend(DecisionFind(s.index, t, [s.index]) for t in texts)
                 continue
         p = PROPOSAL.search(s.text)
         if p is None:

@@ -67,7 +67,7 @@ def _spoken_to_assistant(sentences: Sequence[Sentence]) -> set[int]:
 def evidence(sentences: Sequence[Sentence], cited: Iterable[int]) -> Evidence:
     picked = [sentences[i] for i in sorted(set(cited))]
     return Evidence(
-        segment_ids=list(dict.fromkeys(s.segment_id for s in picked)),
+        segment_ids=list(dict.fromkeys(i for s in picked for i in s.segment_ids)),
         start=min(s.start for s in picked),
         end=max(s.end for s in picked),
         quote=" ".join(s.text for s in picked),

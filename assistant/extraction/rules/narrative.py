@@ -144,8 +144,9 @@ _SLA = re.compile(
 )
 _NOT_PEOPLE = r"(?:minutes|hours|seconds|days|weeks|months|years|dollars|euros|pounds|tickets|percent|times|bucks|cents|ms|milliseconds)"
 _AFFECTED_COUNT = re.compile(
-    rf"(?P<v>{_NUM}\s+(?!{_NOT_PEOPLE}\b)(?:[a-z-]+\s+){{0,2}}?(?!{_NOT_PEOPLE}\b)[a-z-]+s)\s+(?:were|was|got|had|could not|couldn't|"
-    rf"did not|didn't|failed|saw|hit|received|timed out|went|stayed|are|weren't)\b",
+    rf"(?P<v>{_NUM}\s+(?!{_NOT_PEOPLE}\b)(?:[a-z-]+\s+){{0,2}}?(?!{_NOT_PEOPLE}\b)[a-z-]+s)\s+(?:(?:were|was|got|had|went|stayed)\s+)?"
+    rf"(?:affected|delayed|impacted|lost|dropped|stuck|unable|failed|broken|down|locked out|rejected|declined|refunded|errored|"
+    rf"timed out|could not|couldn't|did not go through|didn't go through|saw errors|hit errors|got errors|never arrived)\b",
     re.I,
 )
 _AFFECTED = re.compile(
@@ -199,7 +200,7 @@ _BECAUSE = re.compile(
     r"^(?:(?:well|so|um|uh|i think|honestly|basically|mostly)[,]?\s+)*(?:because|since|cause)\s+(?:of\s+)?", re.I
 )
 _SYSTEMIC = re.compile(
-    r"\b(?:(?:the\s+)?(?:systemic|root|underlying|real|core|deeper|fundamental|actual)\s+(?:cause|issue|problem|reason)"
+    r"\b(?:(?:the\s+)?(?:systemic|root|underlying|real|core|deeper|fundamental|actual)\s+(?:cause|issue|problem|reason|\w+(?=\s+(?:is|was)\s+that))"
     r"(?:\s+here)?\s+(?:is|was|then is|seems to be|really is)(?:\s+that)?|(?:it\s+)?(?:all\s+)?(?:comes|boils)\s+down\s+to|"
     r"at the (?:heart|root) of (?:it|this|the problem) (?:is|was)(?: that)?|the real lesson is(?: that)?|"
     r"what we really lack is|the gap is(?: that)?)\s*[:,]?\s*",
@@ -215,7 +216,7 @@ def whys(sentences: Sequence[Sentence]) -> tuple[list[WhyFind], set[int]]:
             continue
         asked.add(s.index)
         replies = [r for r in next_turns(sentences, s.index, 1) if s.speaker is None or r.speaker != s.speaker]
-        if not replies or DONT_KNOW.search(replies[0].text):
+        if not replies or DONT_KNOW.search(replies[0].text) or replies[0].is_question:
             continue
         answer = replies[0]
         text = _BECAUSE.sub("", answer.text)
@@ -266,7 +267,11 @@ _SECTION_SWITCH = re.compile(
 )
 
 
+_LEADING_TIME = re.compile(r"^(?:at|around|by)\s+[\d:.]+(?:\s*[ap]\.?m\.?)?,?\s+", re.I)
+
+
 def _split_points(text: str) -> list[str]:
+    text = _LEADING_TIME.sub("", text)
     parts = [p for p in re.split(r",\s+and\s+(?=[a-z]+\s+\w+)|;\s+|,\s+but\s+", text) if len(p.split()) >= 3]
     return parts or [text]
 
@@ -322,11 +327,11 @@ def worked_didnt(
             s.text,
             re.I,
         ):
-            didnt.append((s.index, tidy(s.text)))
+            didnt.append((s.index, tidy(_LEADING_TIME.sub("", s.text))))
         elif good and re.search(
             r"\b(?:worked well|went well|saved us|paid off|helped us|was quick|were quick)\b", s.text, re.I
         ):
-            worked.append((s.index, tidy(s.text)))
+            worked.append((s.index, tidy(_LEADING_TIME.sub("", s.text))))
     return worked, didnt
 
 

@@ -52,6 +52,15 @@ _LATER_ANSWER = re.compile(
 )
 
 
+_LABEL_BEFORE = re.compile(r"\b(?:open|remaining|unanswered|last) questions?\s*[.:,]?\s*$", re.I)
+
+
+_LABEL_ONLY = re.compile(
+    r"^\W*(?:(?:one|another|an|a|the|my|our|last|final)\s+)?(?:open|remaining|unanswered|last|final)?\s*questions?\W*$",
+    re.I,
+)
+
+
 @dataclass
 class QuestionFind:
     sentence: int
@@ -85,9 +94,12 @@ def find_open_questions(sentences: Sequence[Sentence], skip: set[int], why_quest
             _FACILITATION_Q.search(s.text) or _REQUEST.search(s.text) or len(content_words(s.text)) < 2
         ):
             continue
+        if declared and not s.is_question and _LABEL_ONLY.match(s.text):
+            continue  # "One open question." — the label; the question is the next sentence
         own = rest_of_turn(sentences, s.index)
         others = [x for x in next_turns(sentences, s.index, 2) if x.speaker is None or x.speaker != s.speaker]
-        marked_open = declared or any(DONT_KNOW.search(x.text) for x in own[:2])
+        labelled = s.index > 0 and bool(_LABEL_BEFORE.search(sentences[s.index - 1].text))
+        marked_open = declared or labelled or any(DONT_KNOW.search(x.text) for x in own[:2])
         if not marked_open:
             first_reply = others[0] if others else None
             if first_reply is not None and not DONT_KNOW.search(first_reply.text):

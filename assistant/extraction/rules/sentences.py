@@ -20,7 +20,8 @@ _WS = re.compile(r"\s+")
 class Sentence:
     index: int
     """Position in the meeting (0-based)."""
-    segment_id: int
+    segment_ids: tuple[int, ...]
+    """The transcript lines the sentence spans (Whisper cuts sentences across lines)."""
     text: str
     speaker: str | None
     start: float
@@ -29,12 +30,32 @@ class Sentence:
     """Consecutive sentences of one speaker share a turn number (lines without speakers: one per line)."""
 
     @property
+    def segment_id(self) -> int:
+        return self.segment_ids[0]
+
+    @property
     def lower(self) -> str:
         return self.text.lower()
 
     @property
     def is_question(self) -> bool:
-        return self.text.rstrip().endswith("?")
+        """Ends with "?" — or, since the ASR often drops it, opens like one ("Should config changes…")."""
+        text = self.text.rstrip()
+        if text.endswith("?"):
+            return True
+        return not text.endswith("!") and bool(_QUESTION_OPENING.match(text))
+
+
+_QUESTION_OPENING = re.compile(
+    r"^(?:(?:so|and|but|okay|ok|then|also|now)[,]?\s+)*(?:"
+    r"(?:should|shall|would|could|can|do|does|did|is|are|was|were|will|have|has|isn't|aren't|didn't|doesn't|don't|"
+    r"wasn't|won't)\b(?!\s+(?:you (?:please|mind)|not|we just|i just))|"
+    # "What matters is why…", "How we got here was…": statements that open with a wh-word.
+    r"(?:who|what|when|where|why|how|which|whose|whom)\b(?!\s+[\w']+\s+(?:is|was|are|were)\b))",
+    re.I,
+)
+_TERMINAL = re.compile(r"[.!?][\"')\]]?\s*$")
+JOIN_GAP_S = 2.0
 
 
 def split_text(text: str) -> list[str]:
@@ -42,32 +63,63 @@ def split_text(text: str) -> list[str]:
     return [p for p in parts if p]
 
 
+def _runs(segments: Sequence[Segment]) -> list[list[Segment]]:
+    """Consecutive lines that continue one another: no sentence end between them, same speaker, no pause."""
+    runs: list[list[Segment]] = []
+    for seg in segments:
+        if not seg.text.strip():
+            continue
+        if runs:
+            last = runs[-1][-1]
+            if not _TERMINAL.search(last.text) and last.speaker == seg.speaker and seg.start - last.end <= JOIN_GAP_S:
+                runs[-1].append(seg)
+                continue
+        runs.append([seg])
+    return runs
+
+
 def sentences_of(segments: Sequence[Segment]) -> list[Sentence]:
     out: list[Sentence] = []
     turn = -1
     previous: Segment | None = None
-    for seg in segments:
-        pieces = split_text(seg.text)
-        if not pieces:
-            continue
+    for run in _runs(segments):
+        first = run[0]
         same_turn = (
             previous is not None
-            and seg.speaker is not None
-            and seg.speaker == previous.speaker
-            and seg.start - previous.end < 2.0
+            and first.speaker is not None
+            and first.speaker == previous.speaker
+            and first.start - previous.end < JOIN_GAP_S
         )
         if not same_turn:
             turn += 1
-        total = sum(len(p) for p in pieces) or 1
-        offset = 0
-        span = max(seg.end - seg.start, 0.0)
-        for piece in pieces:
-            start = seg.start + span * offset / total
-            offset += len(piece)
-            end = seg.start + span * offset / total
-            out.append(Sentence(len(out), seg.id, piece, seg.speaker, round(start, 2), round(end, 2), turn))
-        previous = seg
+        # Character span of each line inside the joined text, to map sentences back to lines and times.
+        spans: list[tuple[int, int, Segment]] = []
+        text = ""
+        for seg in run:
+            piece = _WS.sub(" ", seg.text).strip()
+            if text:
+                text += " "
+            spans.append((len(text), len(text) + len(piece), seg))
+            text += piece
+        pos = 0
+        for piece in split_text(text):
+            a = text.find(piece, pos)
+            a = pos if a < 0 else a
+            b = a + len(piece)
+            pos = b
+            hit = [(sa, sb, seg) for sa, sb, seg in spans if sa < b and sb > a] or [spans[-1]]
+            start = _time_at(hit[0], a)
+            end = _time_at(hit[-1], b)
+            ids = tuple(dict.fromkeys(seg.id for _, _, seg in hit))
+            out.append(Sentence(len(out), ids, piece, first.speaker, round(start, 2), round(max(end, start), 2), turn))
+        previous = run[-1]
     return out
+
+
+def _time_at(span: tuple[int, int, Segment], offset: int) -> float:
+    sa, sb, seg = span
+    frac = min(max((offset - sa) / max(sb - sa, 1), 0.0), 1.0)
+    return seg.start + (seg.end - seg.start) * frac
 
 
 def next_turns(sentences: Sequence[Sentence], i: int, turns: int = 2) -> list[Sentence]:
