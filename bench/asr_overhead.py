@@ -39,6 +39,7 @@ from assistant.pipeline import hotwords_for
 from assistant.transcription import file as file_module
 from assistant.transcription.file import transcribe_file
 from assistant.transcription.whisper import WhisperTranscriber
+from bench.fixture_script import attendees_of
 from bench.wer import normalise
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -49,17 +50,6 @@ GOAL_RATIO = 1.05
 
 def default_audio() -> list[Path]:
     return [*sorted((ROOT / "fixtures" / "meetings").glob("*/meeting.flac")), ASR_DATA / "jfk.flac"]
-
-
-def attendees_of(audio: Path) -> list[str]:
-    """The fixture's attendee names (the CLI passes them as hotwords in `make demo`); none otherwise."""
-    script = audio.parent / "script.txt"
-    if not script.is_file():
-        return []
-    for line in script.read_text(encoding="utf-8").splitlines():
-        if line.startswith("# attendees:"):
-            return [n.strip() for n in line.split(":", 1)[1].split(",") if n.strip()]
-    return []
 
 
 @dataclass

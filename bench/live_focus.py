@@ -25,6 +25,7 @@ from assistant.extraction.prompts import PromptLibrary
 from assistant.extraction.windows import Window
 from assistant.llm_backend import open_llm
 from assistant.transcription.file import transcribe_file
+from bench.fixture_script import read_script
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
@@ -33,11 +34,9 @@ RESULTS = ROOT / "bench" / "results"
 def transcribe_fixture(meeting: str, settings: Settings) -> tuple[list[Segment], MeetingDetails]:
     """A fixture meeting's lines (tiny.en, as `assistant process` hears them) and its header's details."""
     folder = ROOT / "fixtures" / "meetings" / meeting
-    lines = (folder / "script.txt").read_text().splitlines()
-    header = {k.strip(): v.strip() for k, _, v in (ln[1:].partition(":") for ln in lines if ln[:1] == "#")}
-    attendees = [a.strip() for a in header.get("attendees", "").split(",") if a.strip()]
-    details = MeetingDetails(attendees=attendees, date=header.get("meeting_date") or None)
-    return list(transcribe_file(folder / "meeting.flac", settings, attendees).segments), details
+    script = read_script(folder / "script.txt")
+    details = MeetingDetails(attendees=script.attendees, date=script.header.get("meeting_date") or None)
+    return list(transcribe_file(folder / "meeting.flac", settings, script.attendees).segments), details
 
 
 def main() -> None:

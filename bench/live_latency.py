@@ -1,13 +1,14 @@
 """Live-mode latency: committed-text lag and utterance → proposal latency, at real-time pace.
 
-    python -m bench.live_latency [--meeting tls-cert] [--minutes N] [--mic] [--no-llm]
+    python -m bench.live_latency [--meeting tls-cert] [--minutes N] [--mic] [--no-llm] [--speed S] [--out FILE]
 
 Feeds a fixture meeting through the same source interface as the microphone (`record --headless
 --from-file`, real-time pace), or with `--mic` through the virtual PulseAudio microphone, and
 reads the run's own measurements from its JSON lines: lag samples (audio received − committed end),
 proposal latency (wall time from the end of the evidence utterance to the proposal arriving) and,
 for `--minutes N` > meeting length, lag drift (first vs last fifth of the run). Writes
-bench/results/live_latency[-mic].json.
+bench/results/live_latency[-mic].json (or `--out`). `--speed S` plays the file S times faster than real time
+(not a latency figure any more: for smoke runs).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from assistant.audio.decode import SAMPLE_RATE, decode_file
+from bench.fixture_script import read_script
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
@@ -56,10 +58,7 @@ def _pct(values: list[float], q: float) -> float | None:
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
     meeting_dir = ROOT / "fixtures" / "meetings" / args.meeting
-    header = dict(
-        line[1:].split(":", 1) for line in (meeting_dir / "script.txt").read_text().splitlines() if line.startswith("#")
-    )
-    attendees = header["attendees"].strip()
+    attendees = ",".join(read_script(meeting_dir / "script.txt").attendees)
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         audio = meeting_dir / "meeting.flac"
@@ -79,7 +78,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             mic.start()
             env.update(mic.env)
         else:
-            cmd += ["--from-file", str(audio)]
+            cmd += ["--from-file", str(audio), *(["--speed", str(args.speed)] if args.speed != 1 else [])]
         started = time.monotonic()
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, env=env)
         records: list[tuple[float, dict[str, Any]]] = []
@@ -116,17 +115,22 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     return result
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--meeting", default="tls-cert")
     parser.add_argument("--minutes", type=float, default=0.0, help="loop the meeting to this length (drift)")
     parser.add_argument("--mic", action="store_true", help="through the virtual PulseAudio microphone")
     parser.add_argument("--no-llm", action="store_true")
-    args = parser.parse_args()
+    parser.add_argument("--speed", type=float, default=1.0, help="play the file this many times faster (smoke runs)")
+    parser.add_argument("--out", type=Path, default=None, help="result file (default: bench/results/live_latency…)")
+    args = parser.parse_args(argv)
+    if args.mic and args.speed != 1:
+        parser.error("--speed plays a file: not with --mic")
     result = run(args)
-    RESULTS.mkdir(parents=True, exist_ok=True)
     name = "live_latency" + ("-mic" if args.mic else "") + (f"-{int(args.minutes)}min" if args.minutes else "")
-    (RESULTS / f"{name}.json").write_text(json.dumps(result, indent=2) + "\n")
+    out: Path = args.out or RESULTS / f"{name}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps(result, indent=2))
 
 

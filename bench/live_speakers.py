@@ -31,6 +31,8 @@ from typing import Any
 
 import numpy as np
 
+from bench.fixture_script import read_script
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures" / "meetings"
 RESULTS = ROOT / "bench" / "results" / "live_speakers.json"
@@ -140,12 +142,11 @@ def _embed_rate(embed_s: list[float], fixtures: list[str]) -> float:
 
 
 def _record(fixture: str, sessions: Path, name: str, speed: float, speakers: bool) -> list[dict[str, Any]]:
-    script = (FIXTURES / fixture / "script.txt").read_text()
-    attendees = next(line.split(":", 1)[1].strip() for line in script.splitlines() if line.startswith("# attendees"))
+    attendees = ",".join(read_script(FIXTURES / fixture / "script.txt").attendees)
     first = _turns(fixture)[0]["speaker"]
     cmd = [sys.executable, "-m", "assistant", "record", "--headless", "--no-llm", "--from-file",
            str(FIXTURES / fixture / "meeting.flac"), "--sessions-dir", str(sessions), "--session", name,
-           "--attendees", attendees.replace(" ", ""), "--speed", str(speed)]  # fmt: skip
+           "--attendees", attendees, "--speed", str(speed)]  # fmt: skip
     cmd += ["--name-first-speaker", str(first)] if speakers else ["--no-speakers"]
     done = subprocess.run(cmd, capture_output=True, text=True, check=False, cwd=ROOT)
     if done.returncode != 0:

@@ -56,6 +56,7 @@ from typing import Any
 
 from assistant.config import load_settings
 from assistant.extraction.embedded import EMBEDDED_MODEL_NAME, EmbeddedServer
+from bench.fixture_script import meeting_script
 from bench.live_latency import _looped
 from bench.procfs import status_kb
 
@@ -333,8 +334,8 @@ def token_budget(meeting: str, minutes_list: list[float], settings: Any) -> dict
 
 
 def _attendees(meeting: str) -> str:
-    script = (ROOT / "fixtures" / "meetings" / meeting / "script.txt").read_text()
-    return next(line.split(":", 1)[1].strip() for line in script.splitlines() if line.startswith("# attendees:"))
+    """The `--attendees` value for a fixture meeting."""
+    return ",".join(meeting_script(meeting).attendees)
 
 
 def main() -> None:

@@ -39,6 +39,7 @@ from assistant.domain.transcript import Transcript
 from assistant.speakers.attribute import attribute_transcript
 from assistant.speakers.model import Turn
 from assistant.speakers.voiceprints import cosine
+from bench.fixture_script import attendees_of
 from bench.speaker_metrics import der, mapping, read_rttm, word_accuracy
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,7 +66,7 @@ def worker_asr(audio: Path, out: Path) -> None:
     t0 = time.perf_counter()
     model = WhisperTranscriber(settings.asr)
     t1 = time.perf_counter()
-    transcript = model.transcribe(samples, hotwords=_attendees(audio))
+    transcript = model.transcribe(samples, hotwords=attendees_of(audio))
     t2 = time.perf_counter()
     out.write_text(
         json.dumps(
@@ -117,16 +118,6 @@ def _child(kind: str, audio: Path) -> dict[str, Any]:
 # --- references -----------------------------------------------------------------------------------
 
 
-def _attendees(audio: Path) -> list[str]:
-    script = audio.parent / "script.txt"
-    if not script.is_file():
-        return []
-    for line in script.read_text().splitlines():
-        if line.startswith("# attendees:"):
-            return [a.strip() for a in line.split(":", 1)[1].split(",") if a.strip()]
-    return []
-
-
 def reference(audio: Path) -> list[Turn]:
     if (audio.parent / "turns.json").is_file():
         turns = json.loads((audio.parent / "turns.json").read_text())["turns"]
@@ -162,7 +153,7 @@ def gold_actions(meeting: Path, transcript: Transcript) -> list[tuple[ActionItem
 
 
 def owner_accuracy(meeting: Path, plain: Transcript, named: Transcript) -> dict[str, Any]:
-    attendees = _attendees(meeting / "meeting.flac")
+    attendees = attendees_of(meeting / "meeting.flac")
     result: dict[str, Any] = {}
     for side, transcript in (("before", plain), ("after", named)):
         for with_attendees in (True, False):

@@ -15,6 +15,8 @@ from typing import Any
 
 import pytest
 
+from bench.fixture_script import meeting_script
+
 MEETINGS = Path(__file__).resolve().parents[1] / "fixtures" / "meetings"
 NAMES = sorted(p.name for p in MEETINGS.iterdir() if p.is_dir())
 FILES = ("script.txt", "meeting.flac", "turns.json", "expected.json")
@@ -40,17 +42,8 @@ def flac_streaminfo(path: Path) -> tuple[int, int, int, int]:
 
 
 def read_script(name: str) -> tuple[dict[str, str], list[tuple[str, str]]]:
-    header: dict[str, str] = {}
-    turns: list[tuple[str, str]] = []
-    for line in (MEETINGS / name / "script.txt").read_text(encoding="utf-8").splitlines():
-        if line.startswith("#"):
-            key, _, value = line[1:].partition(":")
-            header[key.strip()] = value.strip()
-        elif line.strip():
-            speaker, sep, text = line.partition(":")
-            assert sep, f"not a 'Name: text' line: {line!r}"
-            turns.append((speaker.strip(), text.strip()))
-    return header, turns
+    script = meeting_script(name)  # a malformed line raises
+    return script.header, script.turns
 
 
 def load(name: str, file: str) -> Any:

@@ -15,6 +15,7 @@ from assistant.config import AsrSettings
 from assistant.domain.transcript import Segment, Word
 from assistant.transcription.streaming import StreamingTranscriber, StreamUpdate
 from assistant.transcription.whisper import WhisperTranscriber
+from bench.fixture_script import read_script
 from bench.wer import wer
 
 MEETINGS = Path(__file__).resolve().parents[1] / "fixtures" / "meetings"
@@ -33,11 +34,7 @@ def feed(streamer: StreamingTranscriber, audio: Audio, block: int = BLOCK) -> It
 def script_head(name: str, max_s: float) -> tuple[str, float]:
     """The script text of the turns that end by `max_s`, and where to cut the audio after them."""
     turns = json.loads((MEETINGS / name / "turns.json").read_text(encoding="utf-8"))["turns"]
-    lines = [
-        line.partition(":")[2].strip()
-        for line in (MEETINGS / name / "script.txt").read_text(encoding="utf-8").splitlines()
-        if ":" in line and not line.startswith("#")
-    ]
+    lines = [text for _, text in read_script(MEETINGS / name / "script.txt").turns]
     assert len(lines) == len(turns)
     count = sum(1 for t in turns if t["end"] <= max_s)
     # Cut in the pause before the next turn: a clipped word would be noise in both transcripts.

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bench.fixture_script import Script, read_script
+
 MEETINGS = Path(__file__).resolve().parents[2] / "fixtures" / "meetings"
 TEST_MEETINGS = ("cache-stampede", "queue-backlog", "tls-cert")
 
@@ -26,7 +28,7 @@ class FixtureMeeting:
 
     @property
     def attendees(self) -> list[str]:
-        return [a.strip() for a in self.header["attendees"].split(",")]
+        return Script(self.header, self.turns).attendees
 
     @property
     def meeting_date(self) -> dt.date:
@@ -39,14 +41,6 @@ class FixtureMeeting:
 
 def load_meeting(name: str) -> FixtureMeeting:
     folder = MEETINGS / name
-    header: dict[str, str] = {}
-    turns: list[tuple[str, str]] = []
-    for line in (folder / "script.txt").read_text(encoding="utf-8").splitlines():
-        if line.startswith("#"):
-            key, _, value = line[1:].partition(":")
-            header[key.strip()] = value.strip()
-        elif ":" in line:
-            speaker, _, text = line.partition(":")
-            turns.append((speaker.strip(), text.strip()))
+    script = read_script(folder / "script.txt")
     expected = json.loads((folder / "expected.json").read_text(encoding="utf-8"))
-    return FixtureMeeting(name, folder, header, turns, expected)
+    return FixtureMeeting(name, folder, script.header, script.turns, expected)
