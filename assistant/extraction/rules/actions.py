@@ -11,7 +11,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from assistant.extraction.rules.dialogue import REFUSE, Reply, addressee, reply_to
+from assistant.checks.support import content_words
+from assistant.extraction.rules.dialogue import AGREE, REFUSE, Reply, addressee, reply_to
 from assistant.extraction.rules.due import due_phrase
 from assistant.extraction.rules.lexicon import tidy
 from assistant.extraction.rules.sentences import Sentence, next_turns
@@ -45,7 +46,7 @@ _OWNED_VERB = r"(?:will|'ll|is going to|is gonna|agreed to|has agreed to|volunte
 _GROUP = re.compile(
     r"\b(?P<who>someone|somebody|anyone|anybody|one of us|we all|all of us|everyone|everybody|the team|the whole team|"
     r"the \w+ team|they)\s+(?:really\s+|probably\s+|still\s+|definitely\s+)?(?:should|needs? to|has to|have to|must|ought to|will need to|"
-    r"could|would need to|should probably|needs to go and|has got to)\s+(?!be\b|have\b|not\b)",
+    r"could|would need to|should probably|needs to go and|has got to)\s+(?!be\b|have\b|not\b|never\b|ever\b)",
     re.I,
 )
 _WE_SHOULD = re.compile(
@@ -55,7 +56,7 @@ _WE_SHOULD = re.compile(
     r"decide|agree|keep (?:it|this) short|stop|get going|finish)",
     re.I,
 )
-_TWO = r"(?P<a>{names})\s+and\s+(?:I|me|(?P<b>{names}))|(?:I|me)\s+and\s+(?P<c>{names})"
+_TWO = r"(?:either\s+)?(?P<a>{names})\s+(?:and|or)\s+(?:I|me|myself|(?P<b>{names}))|(?:either\s+)?(?:I|me)\s+(?:and|or)\s+(?P<c>{names})"
 _ASSIGN_ONE = (
     r"\b(?P<n>{names})\b,?\s+(?:you\s+(?:own|take|lead|drive|have|do)\b|you're (?:the owner|on it|it)|it's yours|"
     r"(?:then\s+)?owns it|takes it|will own|will lead|will take|is the owner|should own|can own|you can own|leads? it|"
@@ -102,6 +103,8 @@ def _due_near(sentences: Sequence[Sentence], i: int, replies: Sequence[Sentence]
     if due:
         return due, []
     for s in replies[:2]:
+        if len(s.text.split()) > 8 and not AGREE.match(s.text):
+            continue  # a longer reply is its own statement (often the next item), not this one's date
         found, _ = due_phrase(s.text)
         if found:
             return found, [s.index]
@@ -135,8 +138,12 @@ def find_actions(sentences: Sequence[Sentence], names: Sequence[str], skip: set[
                 rest,
                 flags=re.I,
             )
-            owner, cited = _resolve_pair(sentences, s, people, assign_one)
+            owner, cited = _resolve_pair(sentences, s, people, assign_one, rest)
             d, dcited = _due_near(sentences, s.index, replies)
+            if cited and d is None:
+                # Resolved later ("Tom, you take it. When can you have it?" — "Next Tuesday."): the date
+                # comes with the resolution.
+                d, dcited = _due_near(sentences, cited[0], next_turns(sentences, cited[0], 2))
             out.append(ActionFind(s.index, _task_text(rest, due_span, m2.end()), owner, d, [s.index, *cited, *dcited]))
             continue
         # 2. "<Name>, can you…?" — owned by the person asked, unless they turn it down.
@@ -205,11 +212,16 @@ def find_actions(sentences: Sequence[Sentence], names: Sequence[str], skip: set[
 
 
 def _resolve_pair(
-    sentences: Sequence[Sentence], offer: Sentence, people: list[str], assign_one: re.Pattern[str]
+    sentences: Sequence[Sentence], offer: Sentence, people: list[str], assign_one: re.Pattern[str], task: str
 ) -> tuple[str, list[int]]:
-    """One of the offered owners when the next turns name one; otherwise all of them."""
+    """One of the offered owners when the next turns name one; otherwise all of them. Close by, any
+    assignment counts; further on, only one that names the task ("On the checklist: Tom, you take it")."""
     lowered = [p.lower() for p in people]
-    for s in next_turns(sentences, offer.index, 6):
+    task_words = set(content_words(task))
+    for s in next_turns(sentences, offer.index, 12):
+        near = s.turn - offer.turn <= 3
+        if not near and not task_words & set(content_words(s.text)):
+            continue
         m = assign_one.search(s.text)
         if m:
             name = (m.group("n") or m.group("m") or "").lower()

@@ -38,8 +38,8 @@ _HOUR_MER = re.compile(rf"(?<![\d.:,])\b(?P<h>1[0-2]|0?[1-9])\s*{_MERIDIEM}", re
 _OCLOCK = re.compile(rf"\b(?P<h>1[0-2]|0?[1-9]|{_HOUR_WORD})\s+o'?\s?clock(?:\s+{_MERIDIEM})?", re.I)
 # ten past four, quarter to five, half past two
 _PAST_TO = re.compile(
-    rf"\b(?P<min>quarter|half|{_MIN_WORD}(?:[\s-](?:{_MIN_WORD}))?|\d{{1,2}})(?:\s+minutes?)?\s+(?P<rel>past|after|to|before)\s+"
-    rf"(?P<h>1[0-2]|0?[1-9]|{_HOUR_WORD})(?!\s*(?:minutes?|hours?|days?|weeks?|percent))(?:\s+{_MERIDIEM})?",
+    rf"(?<![\d.,])\b(?P<min>quarter|half|{_MIN_WORD}(?:[\s-](?:{_MIN_WORD}))?|\d{{1,2}})(?:\s+minutes?)?\s+(?P<rel>past|after|to|before)\s+"
+    rf"(?P<h>1[0-2]|0?[1-9]|{_HOUR_WORD})(?![.,]?\d)(?!\s*(?:minutes?|hours?|days?|weeks?|percent))(?:\s+{_MERIDIEM})?",
     re.I,
 )
 # at three twelve (in the morning), by two thirty, around sixteen forty two, at two oh five pm

@@ -43,7 +43,8 @@ DONT_KNOW = re.compile(
     r"we didn't settle|we did not settle|not settled|don't have an answer|do not have an answer|no answer|"
     r"still (?:open|unclear|unknown|undecided)|to be decided|tbd|need to find out|have to find out|"
     r"park (?:it|that|this)|take (?:it|that|this) offline|revisit|come back to (?:it|that|this) later|"
-    r"let's not decide|we'll see|who knows|we can't answer|nobody has an answer|haven't decided|have not decided|"
+    r"let's not decide|we'll see|who knows|we can't answer|we cannot answer|we can not answer|can't answer that|cannot answer that|"
+    r"(?:that|it|this) (?:stays|remains|is still) open|open as well|leave (?:it|that|this) open|keep (?:it|that|this) open|nobody has an answer|haven't decided|have not decided|"
     r"no consensus|not agreed|we disagree|we don't agree)\b",
     re.I,
 )

@@ -32,7 +32,8 @@ TO_ASSISTANT = re.compile(
 
 _QUESTION_LABEL = re.compile(
     r"^(?:(?:one|another|an|the|my|a|last|final|big)\s+)?(?:open\s+|last\s+|final\s+|remaining\s+)?question(?:\s+(?:is|for you|for everyone))?\s*[:,]\s*|"
-    r"^one thing (?:i|we) (?:still )?(?:don't|do not) (?:understand|know)(?: yet)?\s*[:,]\s*",
+    r"^one thing (?:i|we) (?:still )?(?:don't|do not) (?:understand|know)(?: yet)?\s*[:,]\s*|"
+    r"^(?:another one|one more|and another|also|last one|one last thing)\s*[:,]\s*",
     re.I,
 )
 

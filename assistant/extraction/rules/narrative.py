@@ -119,6 +119,8 @@ _DURATION = re.compile(
     r"(?P<d1>\d[\d,.]*\s*(?:minutes?|mins?|hours?|hrs?|seconds?)(?:\s+and\s+\d+\s*minutes?)?))|"
     r"(?:slow|failing|down|broken|degraded|unavailable|erroring|offline|impaired|out|unreachable)(?:\s+or\s+\w+)?\s+for\s+"
     r"(?:about |around |roughly |almost |nearly |over |just over |just under )?(?P<d3>\d[\d,.]*\s*(?:minutes?|hours?)(?:\s+and\s+\d+\s*minutes?)?)|"
+    r"(?P<d4>(?:an?|\d+)\s+hours?(?:\s+and\s+(?:a half|\d+\s+minutes?))?|\d+\s+minutes?)\s+of\s+(?:elevated\s+|degraded\s+|partial\s+|total\s+|full\s+)?"
+    r"(?:\w+\s+)?(?:crashes|errors|downtime|outage|impact|disruption|failures|latency|degradation|unavailability)|"
     r"(?P<d2>\d[\d,.]*\s*(?:minutes?|hours?)(?:\s+and\s+\d+\s*minutes?)?)\s+(?:of\s+)?(?:downtime|outage|total|of (?:impact|disruption|errors))",
     re.I,
 )
@@ -139,7 +141,8 @@ _TICKETS = re.compile(
 )
 _SLA = re.compile(
     r"\b(?:sla|slas|slo|slos|service level|error budget|availability target|uptime target|uptime commitment|"
-    r"contractual|credits? to customers|service credits?)\b",
+    r"contractual|credits? to customers|service credits?|(?:missed|breached|blew|broke) (?:the |our )?(?:\w+ )?(?:objective|target|budget)|"
+    r"(?:objective|target) (?:is|was|of) \d)\b",
     re.I,
 )
 _NOT_PEOPLE = r"(?:minutes|hours|seconds|days|weeks|months|years|dollars|euros|pounds|tickets|percent|times|bucks|cents|ms|milliseconds)"
@@ -149,8 +152,13 @@ _AFFECTED_COUNT = re.compile(
     rf"timed out|could not|couldn't|did not go through|didn't go through|saw errors|hit errors|got errors|never arrived)\b",
     re.I,
 )
+_SHARE_OF = re.compile(
+    rf"(?P<v>{_NUM}\s+(?:\w+\s+)?of\s+(?:them|those|these|the\s+[\w-]+|our\s+[\w-]+|all\s+[\w-]+|\d[\d,]*\s+[\w-]+))\s+"
+    rf"(?:had|have|were|was|got|saw|could not|couldn't|hit|experienced|lost|failed)\b",
+    re.I,
+)
 _AFFECTED = re.compile(
-    r"\b(?:fail|affect|impact|could not|couldn't|unable|saw|hit|got errors|errors|lost|dropped|stuck|delayed|timed out|broken|locked out|missed)",
+    r"\b(?:crash|fail|affect|impact|could not|couldn't|unable|saw|hit|got errors|errors|lost|dropped|stuck|delayed|timed out|broken|locked out|missed)",
     re.I,
 )
 
@@ -162,13 +170,16 @@ def impact(sentences: Sequence[Sentence]) -> dict[str, Figure]:
         if name not in found:
             found[name] = Figure(s.index, name, tidy(value))
 
-    for s in sentences:
+    # Figures said while telling the timeline ("by 3 pm we had over a hundred tickets") are interim:
+    # the impact statement proper comes later, so those sentences are read last.
+    ordered = sorted(sentences, key=lambda s: bool(find_times(s.text)))
+    for s in ordered:
         text = digits_for_words(s.text)
         for t in reversed(find_times(text)):
             text = text[: t.start] + " " * (t.end - t.start) + text[t.end :]
         m = _DURATION.search(text)
         if m:
-            put("duration", s, m.group("d1") or m.group("d2") or m.group("d3"))
+            put("duration", s, m.group("d1") or m.group("d2") or m.group("d3") or m.group("d4"))
         for m in _REVENUE.finditer(text):
             if re.search(
                 r"\b(?:revenue|sales|lost|cost|refund|credits?|orders|dollars|euros|pounds|\$|€|£)", text, re.I
@@ -178,6 +189,9 @@ def impact(sentences: Sequence[Sentence]) -> dict[str, Figure]:
         m = _TICKETS.search(text)
         if m and re.search(r"\b(?:tickets?|support|complaints?|cases)\b", m.group(0), re.I):
             put("tickets", s, m.group("v"))
+        share = _SHARE_OF.search(text)
+        if share:
+            put("users_affected", s, share.group("v"))
         generic = _AFFECTED_COUNT.search(text)
         if generic and "users_affected" not in found and not _USERS.search(text):
             put("users_affected", s, generic.group("v"))
@@ -202,7 +216,8 @@ _BECAUSE = re.compile(
 _SYSTEMIC = re.compile(
     r"\b(?:(?:the\s+)?(?:systemic|root|underlying|real|core|deeper|fundamental|actual)\s+(?:cause|issue|problem|reason|\w+(?=\s+(?:is|was)\s+that))"
     r"(?:\s+here)?\s+(?:is|was|then is|seems to be|really is)(?:\s+that)?|(?:it\s+)?(?:all\s+)?(?:comes|boils)\s+down\s+to|"
-    r"at the (?:heart|root) of (?:it|this|the problem) (?:is|was)(?: that)?|the real lesson is(?: that)?|"
+    r"at the (?:heart|root) of (?:it|this|the problem) (?:is|was)(?: that)?|underneath (?:it all|all of (?:it|this)|everything),?|"
+    r"(?:so\s+)?fundamentally,|the lesson is(?: that)?|the real lesson is(?: that)?|"
     r"what we really lack is|the gap is(?: that)?)\s*[:,]?\s*",
     re.I,
 )
@@ -237,11 +252,11 @@ def systemic(sentences: Sequence[Sentence], chain: Sequence[WhyFind]) -> tuple[i
 # --- what worked / what did not -------------------------------------------------------------------
 
 _ASK_WORKED = re.compile(
-    r"\bwhat (?:else )?(?:worked|went well|went right|helped|should we keep|did we do well)|\bwhat was good\b|\bany wins\b|\bthe good news\b|\bgive credit\b",
+    r"\bwhat (?:else |really |actually )?(?:worked|went well|went right|helped|saved us|should we keep|did we do well|went our way)|\bwhat was good\b|\bany wins\b|\bthe good news\b|\bgive credit\b",
     re.I,
 )
 _ASK_DIDNT = re.compile(
-    r"\bwhat (?:else )?(?:didn't work|did not work|did not\b|didn't\b|went wrong|went badly|didn't go well|did not go well|hurt us|slowed us down|"
+    r"\bwhat (?:else |really |actually )?(?:didn't work|did not work|did not\b|didn't\b|made (?:it|things|this) (?:worse|harder)|went wrong|went badly|didn't go well|did not go well|hurt us|slowed us down|"
     r"could we (?:have done|do) better|would we do differently|should we improve|could have gone better)|\bwhere did we struggle\b",
     re.I,
 )
