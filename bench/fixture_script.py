@@ -7,6 +7,7 @@ only. Keys and values are stripped (`#  attendees: A, B` is `{"attendees": "A, B
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +23,11 @@ class Script:
     @property
     def attendees(self) -> list[str]:
         return [a.strip() for a in self.header.get("attendees", "").split(",") if a.strip()]
+
+    @property
+    def meeting_date(self) -> dt.date | None:
+        value = self.header.get("meeting_date")
+        return dt.date.fromisoformat(value) if value else None
 
     @property
     def text(self) -> str:

@@ -35,7 +35,7 @@ def transcribe_fixture(meeting: str, settings: Settings) -> tuple[list[Segment],
     """A fixture meeting's lines (tiny.en, as `assistant process` hears them) and its header's details."""
     folder = ROOT / "fixtures" / "meetings" / meeting
     script = read_script(folder / "script.txt")
-    details = MeetingDetails(attendees=script.attendees, date=script.header.get("meeting_date") or None)
+    details = MeetingDetails(attendees=script.attendees, date=script.meeting_date)
     return list(transcribe_file(folder / "meeting.flac", settings, script.attendees).segments), details
 
 

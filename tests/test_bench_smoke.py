@@ -8,6 +8,7 @@ its own business. New modules in bench/ are picked up by the glob.
 from __future__ import annotations
 
 import ast
+import datetime as dt
 import importlib
 import json
 import subprocess
@@ -86,6 +87,7 @@ def test_script_parser_strips_and_refuses_malformed_lines() -> None:
     script = parse_script("#  attendees :  Ana ,Ben\n# meeting_date: 2025-01-01\n\nAna: Hello: there\nBen:  Hi\n")
     assert script.header == {"attendees": "Ana ,Ben", "meeting_date": "2025-01-01"}
     assert script.attendees == ["Ana", "Ben"]
+    assert script.meeting_date == dt.date(2025, 1, 1)
     assert script.turns == [("Ana", "Hello: there"), ("Ben", "Hi")]
     assert script.text == "Hello: there Hi"
     for bad in ("# no colon\n", "Ana: hi\n# title: late\n", "just words\n", "Ana:\n"):
