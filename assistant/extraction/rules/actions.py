@@ -117,8 +117,10 @@ def find_actions(sentences: Sequence[Sentence], names: Sequence[str], skip: set[
     two = re.compile(_TWO.format(names=alt), re.I)
     assign_one = re.compile(_ASSIGN_ONE.format(names=alt), re.I)
     out: list[ActionFind] = []
+    used: set[int] = set()
+    """Sentences that resolved an earlier offer's owner: not items of their own."""
     for s in sentences:
-        if s.index in skip:
+        if s.index in skip or s.index in used:
             continue
         text = s.text
         replies = next_turns(sentences, s.index, 2)
@@ -139,6 +141,7 @@ def find_actions(sentences: Sequence[Sentence], names: Sequence[str], skip: set[
                 flags=re.I,
             )
             owner, cited = _resolve_pair(sentences, s, people, assign_one, rest)
+            used.update(cited)
             d, dcited = _due_near(sentences, s.index, replies)
             if cited and d is None:
                 # Resolved later ("Tom, you take it. When can you have it?" — "Next Tuesday."): the date
@@ -153,7 +156,7 @@ def find_actions(sentences: Sequence[Sentence], names: Sequence[str], skip: set[
             text,
             re.I,
         ):
-            if _FACILITATION.search(text):
+            if _FACILITATION.search(text) or s.index in used:
                 continue
             answer = [r for r in replies if r.speaker == who] or replies[:1]
             if answer and REFUSE.search(answer[0].text):
@@ -168,11 +171,12 @@ def find_actions(sentences: Sequence[Sentence], names: Sequence[str], skip: set[
             offset = m.end() if m else 0
             d, dcited = _due_near(sentences, s.index, answer)
             cited = [s.index, *([answer[0].index] if answer and answer[0].speaker == who else []), *dcited]
-            out.append(
-                ActionFind(
-                    s.index, _task_text(rest, due_span if d == due else None, offset), who, d, sorted(set(cited))
-                )
-            )
+            task = _task_text(rest, due_span if d == due else None, offset)
+            if re.match(r"^(?:own|take|do|handle|have|lead|drive)\s+(?:that|it|this|that one|this one)\b", task, re.I):
+                continue  # "Chris, you own that one": an owner for an item already said, not a new one
+            task = re.sub(r"^(?:own|take on|take over|pick up|drive)\s+(?=\w+ing\b)", "", task, flags=re.I)
+            task = task[:1].upper() + task[1:]
+            out.append(ActionFind(s.index, task, who, d, sorted(set(cited))))
             continue
         # 3. "<Name> will…" / "<Name>'ll…".
         m = named.search(text)
@@ -208,7 +212,7 @@ def find_actions(sentences: Sequence[Sentence], names: Sequence[str], skip: set[
                 # "We should probably do that soon": the task is the sentence before.
                 before = sentences[s.index - 1]
                 out.append(ActionFind(s.index, tidy(before.text), m.group("who"), due, [before.index, s.index]))
-    return out
+    return [a for a in out if len(a.action.split()) >= 2]
 
 
 def _resolve_pair(
@@ -220,7 +224,8 @@ def _resolve_pair(
     task_words = set(content_words(task))
     for s in next_turns(sentences, offer.index, 12):
         near = s.turn - offer.turn <= 3
-        if not near and not task_words & set(content_words(s.text)):
+        said = s.text + " " + (sentences[s.index - 1].text if s.index and sentences[s.index - 1].turn == s.turn else "")
+        if not near and not task_words & set(content_words(said)):
             continue
         m = assign_one.search(s.text)
         if m:

@@ -149,8 +149,12 @@ def on_incident_clock(times: list[str]) -> list[str]:
     previous: int | None = None
     for t in times:
         hour, minute = int(t[:2]), int(t[3:])
-        if previous is not None and hour < 12 and previous >= 12 * 60 and (hour + 12) * 60 + minute >= previous - 60:
-            hour += 12
+        if previous is not None and 1 <= hour < 12:
+            # Take the reading nearest the previous time: "4:42" after 16:30 is 16:42, while "11:47"
+            # after 13:26 is a retelling of 11:47, not 23:47.
+            as_said, plus12 = hour * 60 + minute, (hour + 12) * 60 + minute
+            if abs(plus12 - previous) < abs(as_said - previous):
+                hour += 12
         value = hour * 60 + minute
         out.append(_fmt(hour, minute))
         previous = value

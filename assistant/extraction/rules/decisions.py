@@ -37,12 +37,30 @@ PROPOSAL = re.compile(
     re.I,
 )
 _MEETING_MOVE = re.compile(
-    r"^(?:start|begin|move|go|look|talk|turn|switch|get|hear|recap|review|wrap|do the|take|walk|jump|dig|"
+    r"^(?:start|begin|move on|move to (?:the|our) next|go|look|talk|turn|switch|get|hear|recap|review|wrap|do the|take|walk|jump|dig|"
     r"focus|continue|keep|come back|go back|see|discuss|think|not decide|park|skip|pause|break|circle|spend|"
     r"pick|try to|run through|finish|close|end|call it|stop|quickly|first|now|spend|capture|note|list|"
     r"make sure we|check in|also talk|get started|kick off)\b",
     re.I,
 )
+
+
+# "Here is where we landed. Every charge call carries…": the rest of the turn states the decisions.
+DECISION_LEAD = re.compile(
+    r"\b(?:here(?:'s| is) where we (?:landed|ended up|are)|(?:so )?(?:the |our )?decisions? (?:are|is|then|so far)\b|to recap(?: the decisions)?|"
+    r"what we (?:decided|agreed)(?: is| was)?|we(?:'re| are) landing on|here(?:'s| is) (?:the plan|what we(?:'ll| will) do))\W*",
+    re.I,
+)
+# "…stays off until it has a dry run. Everyone fine with that?": the sentence before is the proposal.
+CONSENT_Q = re.compile(
+    r"\b(?:(?:is )?every(?:one|body) (?:fine|ok|okay|good|happy|alright|on board|in agreement) with (?:that|this)|"
+    r"(?:does|do) (?:every(?:one|body)|we all|you all) agree|any objections?|(?:are|is) (?:we|everyone) (?:all )?(?:agreed|aligned|ok|okay|good)"
+    r"(?: with (?:that|this))?|can we (?:all )?agree on (?:that|this)|(?:does )?(?:that|this) sound (?:good|ok|okay|fair|right)|"
+    r"agreed|objections|are we okay with that|can everyone live with (?:that|this)|all in favou?r)\W*$",
+    re.I,
+)
+# A cue in the middle of a sentence ("…will page, from now on, not warn"): the decision is the whole sentence.
+_INLINE_CUE = re.compile(r",?\s*\b(?:from now on|going forward|as of today|effective (?:today|immediately))\b,?", re.I)
 
 
 @dataclass
@@ -65,6 +83,19 @@ def find_decisions(sentences: Sequence[Sentence], skip: set[int]) -> tuple[list[
         if s.index in skip:
             continue
         after = [*rest_of_turn(sentences, s.index), *next_turns(sentences, s.index, 2)]
+        lead = DECISION_LEAD.search(s.text)
+        if lead is not None:
+            tail = s.text[lead.end() :].strip()
+            stated = [x for x in rest_of_turn(sentences, s.index)[:3] if x.index not in skip and not x.is_question]
+            for x in stated:
+                if len(x.text.split()) >= 4 and not PROPOSAL.search(x.text):
+                    cue = EXPLICIT.search(x.text)
+                    text = tidy(_INLINE_CUE.sub("", x.text) if cue is None or cue.start() > 0 else x.text[cue.end() :])
+                    found.append(DecisionFind(x.index, text, [s.index, x.index]))
+                    skip = skip | {x.index}
+            if len(tail.split()) >= 4:
+                found.append(DecisionFind(s.index, tidy(tail), [s.index]))
+            continue
         cues = list(EXPLICIT.finditer(s.text))
         if cues and not _NOT_DECIDED.search(s.text) and not s.is_question:
             # "We decided to freeze deploys, and we also agreed that…": one decision per cue.
@@ -76,9 +107,20 @@ def find_decisions(sentences: Sequence[Sentence], skip: set[int]) -> tuple[list[
                 )
                 texts.append(tidy(part))
             texts = [t for t in texts if len(t.split()) >= 2]
+            if len(cues) == 1 and _INLINE_CUE.fullmatch(cues[0].group(0).strip()) and cues[0].start() > 0:
+                texts = [tidy(_INLINE_CUE.sub("", s.text))]
             if texts:
                 found.extend(DecisionFind(s.index, t, [s.index]) for t in texts)
                 continue
+        if CONSENT_Q.search(s.text) and s.index > 0 and sentences[s.index - 1].turn == s.turn:
+            proposal = sentences[s.index - 1]
+            if proposal.index not in skip and not proposal.is_question and len(proposal.text.split()) >= 4:
+                verdict = reply_to(s, next_turns(sentences, s.index, 2))
+                if verdict is Reply.AGREE:
+                    found.append(DecisionFind(proposal.index, tidy(proposal.text), [proposal.index, s.index]))
+                elif verdict is Reply.REFUSE:
+                    rejected.append(Rejected(proposal.index, tidy(proposal.text)))
+            continue
         p = PROPOSAL.search(s.text)
         if p is None:
             continue

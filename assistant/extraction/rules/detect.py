@@ -24,7 +24,7 @@ from assistant.extraction.merge import merge_list
 from assistant.extraction.rules.actions import ActionFind, find_actions
 from assistant.extraction.rules.decisions import Rejected, find_decisions
 from assistant.extraction.rules.lexicon import HEADING, TO_ASSISTANT
-from assistant.extraction.rules.narrative import Narrative, read_narrative
+from assistant.extraction.rules.narrative import Narrative, join_points, read_narrative
 from assistant.extraction.rules.questions import find_open_questions
 from assistant.extraction.rules.sentences import Sentence, rest_of_turn, sentences_of
 
@@ -57,10 +57,12 @@ def meeting_names(segments: Sequence[Segment], details: MeetingDetails) -> list[
 def _spoken_to_assistant(sentences: Sequence[Sentence]) -> set[int]:
     found: set[int] = set()
     for s in sentences:
-        if TO_ASSISTANT.search(s.text) or reads_as_instruction(s.text):
+        if reads_as_instruction(s.text):
             found.add(s.index)
             # The rest of that turn is dictation too ("…New instruction: add an action item to…").
             found.update(x.index for x in rest_of_turn(sentences, s.index))
+        elif TO_ASSISTANT.search(s.text):
+            found.add(s.index)  # "Assistant, note that down": the words themselves only
     return found
 
 
@@ -167,13 +169,13 @@ def _narrative_items(pm: Postmortem, n: Narrative, sentences: Sequence[Sentence]
         pm.root_cause.systemic_cause = TextItem(
             id=item_id("systemic", last.answer_text), text=last.answer_text, evidence=evidence(sentences, [last.answer])
         )
-    for idx, text in n.worked:
-        if idx not in items and len(text.split()) >= 2:
+    for idx, text in join_points([(i, t) for i, t in n.worked if i not in items]):
+        if len(text.split()) >= 2:
             merge_list(
                 pm.what_worked, [TextItem(id=item_id("worked", text), text=text, evidence=evidence(sentences, [idx]))]
             )
-    for idx, text in n.didnt:
-        if idx not in items and len(text.split()) >= 2:
+    for idx, text in join_points([(i, t) for i, t in n.didnt if i not in items]):
+        if len(text.split()) >= 2:
             merge_list(
                 pm.what_didnt, [TextItem(id=item_id("didnt", text), text=text, evidence=evidence(sentences, [idx]))]
             )

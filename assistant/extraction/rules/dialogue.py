@@ -17,12 +17,13 @@ AGREE = re.compile(
     _LEAD + r"(?:yes\b|yeah\b|yep\b|yup\b|sure\b|agreed\b|agree\b|i agree|sounds (?:good|right|fine|great)|"
     r"that works|works for me|fine by me|fine with me|makes sense|good idea|great idea|let's do (?:it|that)|"
     r"will do|on it|absolutely|definitely|of course|totally|exactly|i can do that|i'll do (?:it|that)|"
-    r"happy to|i'm in|count me in|no objection|no objections|deal\b|perfect|correct\b|right\b|okay\b|ok\b|"
+    r"happy to|i'm in|count me in|no objection|no objections|deal\b|perfect|correct\b|right\b|okay\b|ok\b|fine\b|"
+    r"(?:both of )?(?:those|these|that|this) stands?\b|i'm with (?:you|\w+) on (?:that|this)|i am with (?:you|\w+) on (?:that|this)|"
     r"i'll take it|i can take it|i'll own it|i can own it|i've got it|got it|consider it done|\+1)",
     re.I,
 )
 REFUSE = re.compile(
-    r"^(?:(?:well|so|um|uh|hmm|honestly|actually|look|i mean)[,.]?\s+)*(?:no\b|nope\b|nah\b|"
+    r"^(?:(?:well|so|um|uh|hmm|honestly|actually|look|i mean|please|oh|sorry|then)[,.]?\s+)*(?:no\b|nope\b|nah\b|"
     r"let's not|let us not|i don't think (?:so|we should|that's|that is|it's|it is)|i do not think (?:so|we should)|"
     r"i'd rather not|i would rather not|i wouldn't|i would not|not a good idea|bad idea|i disagree|"
     r"disagree\b|that's overkill|that is overkill|too (?:risky|much|drastic|heavy)|we shouldn't|we should not|"
@@ -38,13 +39,15 @@ REFUSE_ANYWHERE = re.compile(
     re.I,
 )
 DONT_KNOW = re.compile(
-    r"\b(?:i don't know|i do not know|don't know yet|do not know yet|no idea|not sure|unclear|good question|"
+    r"\b(?:(?:i|we) (?:really |honestly |just |still )?(?:don't|do not|didn't|did not) know\b|neither do i|nor do i|"
+    r"(?:nobody|no one|none of us) (?:here )?(?:can|could|is able to|will be able to) (?:decide|answer|say|tell)|can't decide|cannot decide|"
+    r"(?:agreed|so|okay),? (?:that's |it's |that is )?open\b|i don't know|i do not know|don't know yet|do not know yet|no idea|not sure|unclear|good question|"
     r"we don't know|we do not know|nobody knows|no one knows|hard to say|can't say|cannot say|open question|"
     r"we didn't settle|we did not settle|not settled|don't have an answer|do not have an answer|no answer|"
     r"still (?:open|unclear|unknown|undecided)|to be decided|tbd|need to find out|have to find out|"
     r"park (?:it|that|this)|take (?:it|that|this) offline|revisit|come back to (?:it|that|this) later|"
     r"let's not decide|we'll see|who knows|we can't answer|we cannot answer|we can not answer|can't answer that|cannot answer that|"
-    r"(?:that|it|this) (?:stays|remains|is still) open|open as well|leave (?:it|that|this) open|keep (?:it|that|this) open|nobody has an answer|haven't decided|have not decided|"
+    r"(?:stays?|remains?|is still|are still|left|leave (?:it|that|this|them|those)|keep (?:it|that|this|them|those)) open|open as well|leave (?:it|that|this) open|keep (?:it|that|this) open|nobody has an answer|haven't decided|have not decided|"
     r"no consensus|not agreed|we disagree|we don't agree)\b",
     re.I,
 )

@@ -33,7 +33,9 @@ TO_ASSISTANT = re.compile(
 _QUESTION_LABEL = re.compile(
     r"^(?:(?:one|another|an|the|my|a|last|final|big)\s+)?(?:open\s+|last\s+|final\s+|remaining\s+)?question(?:\s+(?:is|for you|for everyone))?\s*[:,]\s*|"
     r"^one thing (?:i|we) (?:still )?(?:don't|do not) (?:understand|know)(?: yet)?\s*[:,]\s*|"
-    r"^(?:another one|one more|and another|also|last one|one last thing)\s*[:,]\s*",
+    r"^(?:(?:and )?(?:another one|one more|and another|also|last one|one last thing|a second one|a third one)(?: for later)?)\s*[:,]\s*|"
+    # "And the other thing I cannot answer: who should own…" — a short lead-in before a colon.
+    r"^(?=[^:?]{0,60}\b(?:question|thing|wonder|answer|unclear|know)\b)[^:?]{0,60}:\s*",
     re.I,
 )
 

@@ -56,12 +56,18 @@ _MEETING_TIME = re.compile(
 )
 
 
+_SPAN_STATEMENT = re.compile(
+    r"\b(?:that is|that's|which is|which makes|so|a total of|in total|total|lasted|altogether|overall)\b[^.]*\b(?:hours?|minutes?)\b",
+    re.I,
+)
+
+
 def _event_text(clause: str, spoken: str) -> str:
     text = clause.replace(spoken, " ")
     text = re.sub(
         r"\b(?:at|around|about|by|roughly|approximately|just after|just before)\s*(?=[,.]|$)", " ", text, flags=re.I
     )
-    text = re.sub(r"^\s*(?:at|around|about)\s+", "", text, flags=re.I)
+    text = re.sub(r"^\s*(?:at|around|about|by|from|until|till)\s+", "", text, flags=re.I)
     text = re.sub(r"\s+([,.])", r"\1", re.sub(r"\s+", " ", text)).strip(" ,.")
     return tidy(text)
 
@@ -72,6 +78,8 @@ def timeline(sentences: Sequence[Sentence], actions: set[int]) -> list[TimelineF
         times = find_times(s.text)
         if not times:
             continue
+        if len(times) >= 2 and _SPAN_STATEMENT.search(s.text):
+            continue  # "From 13:48 to quarter past four, that is two hours…": the impact's duration
         clauses = _clauses_with_times(s.text)
         for t in times:
             before = s.text[: t.start]
@@ -86,7 +94,14 @@ def timeline(sentences: Sequence[Sentence], actions: set[int]) -> list[TimelineF
             raw.append(TimelineFind(s.index, t.hhmm, event))
     for item, resolved in zip(raw, on_incident_clock([r.time for r in raw]), strict=True):
         item.time = resolved
-    return raw
+    # A time said again later ("…saw it at 13:53 and nobody was told") is the same event retold.
+    seen: set[str] = set()
+    unique = []
+    for item in raw:
+        if item.time not in seen:
+            seen.add(item.time)
+            unique.append(item)
+    return unique
 
 
 def _clauses_with_times(text: str) -> list[tuple[str, int, int]]:
@@ -118,10 +133,15 @@ _DURATION = re.compile(
     r"(?:a|an) (?:\w+ )?(?:outage|incident|disruption) of)\s+(?:about |around |roughly |almost |nearly |over |just over |just under )?"
     r"(?P<d1>\d[\d,.]*\s*(?:minutes?|mins?|hours?|hrs?|seconds?)(?:\s+and\s+\d+\s*minutes?)?))|"
     r"(?:slow|failing|down|broken|degraded|unavailable|erroring|offline|impaired|out|unreachable)(?:\s+or\s+\w+)?\s+for\s+"
-    r"(?:about |around |roughly |almost |nearly |over |just over |just under )?(?P<d3>\d[\d,.]*\s*(?:minutes?|hours?)(?:\s+and\s+\d+\s*minutes?)?)|"
+    r"(?:about |around |roughly |almost |nearly |over |just over |just under )?(?P<d3>(?:an?|\d[\d,.]*)\s*(?:minutes?|hours?)(?:\s+and\s+(?:a half|\d+\s*minutes?))?)|"
     r"(?P<d4>(?:an?|\d+)\s+hours?(?:\s+and\s+(?:a half|\d+\s+minutes?))?|\d+\s+minutes?)\s+of\s+(?:elevated\s+|degraded\s+|partial\s+|total\s+|full\s+)?"
     r"(?:\w+\s+)?(?:crashes|errors|downtime|outage|impact|disruption|failures|latency|degradation|unavailability)|"
     r"(?P<d2>\d[\d,.]*\s*(?:minutes?|hours?)(?:\s+and\s+\d+\s*minutes?)?)\s+(?:of\s+)?(?:downtime|outage|total|of (?:impact|disruption|errors))",
+    re.I,
+)
+_SPAN_DURATION = re.compile(
+    r"\b(?:that is|that's|which is|which makes|so|a total of|in total|lasted|altogether)\s+(?:about |around |roughly |almost |nearly |over )?"
+    r"(?P<d>(?:an?|\d+)\s+hours?(?:\s+and\s+(?:a half|\d+\s+minutes?))?|\d+\s+minutes?)",
     re.I,
 )
 _USERS = re.compile(
@@ -141,7 +161,7 @@ _TICKETS = re.compile(
 )
 _SLA = re.compile(
     r"\b(?:sla|slas|slo|slos|service level|error budget|availability target|uptime target|uptime commitment|"
-    r"contractual|credits? to customers|service credits?|(?:missed|breached|blew|broke) (?:the |our )?(?:\w+ )?(?:objective|target|budget)|"
+    r"contractual|credits? to customers|service credits?|(?:missed|breached|blew|broke) (?:the |our )?(?:[\w.]+ ){0,3}(?:objective|target|budget)|"
     r"(?:objective|target) (?:is|was|of) \d)\b",
     re.I,
 )
@@ -178,6 +198,9 @@ def impact(sentences: Sequence[Sentence]) -> dict[str, Figure]:
         for t in reversed(find_times(text)):
             text = text[: t.start] + " " * (t.end - t.start) + text[t.end :]
         m = _DURATION.search(text)
+        span = _SPAN_DURATION.search(text) if len(find_times(s.text)) >= 2 else None
+        if m is None and span is not None:
+            put("duration", s, span.group("d"))
         if m:
             put("duration", s, m.group("d1") or m.group("d2") or m.group("d3") or m.group("d4"))
         for m in _REVENUE.finditer(text):
@@ -215,10 +238,11 @@ _BECAUSE = re.compile(
 )
 _SYSTEMIC = re.compile(
     r"\b(?:(?:the\s+)?(?:systemic|root|underlying|real|core|deeper|fundamental|actual)\s+(?:cause|issue|problem|reason|\w+(?=\s+(?:is|was)\s+that))"
-    r"(?:\s+here)?\s+(?:is|was|then is|seems to be|really is)(?:\s+that)?|(?:it\s+)?(?:all\s+)?(?:comes|boils)\s+down\s+to|"
-    r"at the (?:heart|root) of (?:it|this|the problem) (?:is|was)(?: that)?|underneath (?:it all|all of (?:it|this)|everything),?|"
+    r"(?:\s+here)?\s+(?:is|was|then is|seems to be|really is)(?:\s+that)?|"
+    r"(?:it|this|that|everything)\s+(?:all\s+)?(?:comes|boils)\s+down\s+to|at the (?:heart|root) of (?:it|this|the problem) (?:is|was)(?: that)?|underneath (?:it all|all of (?:it|this)|everything),?|"
     r"(?:so\s+)?fundamentally,|the lesson is(?: that)?|the real lesson is(?: that)?|"
-    r"what we really lack is|the gap is(?: that)?)\s*[:,]?\s*",
+    r"what we really lack is|the gap is(?: that)?|put simply|simply put|in short|in a nutshell|the bottom line is(?: that)?|"
+    r"to sum (?:it )?up|to summari[sz]e)\s*[:,]?\s*",
     re.I,
 )
 
@@ -252,10 +276,11 @@ def systemic(sentences: Sequence[Sentence], chain: Sequence[WhyFind]) -> tuple[i
 # --- what worked / what did not -------------------------------------------------------------------
 
 _ASK_WORKED = re.compile(
-    r"\bwhat (?:else |really |actually )?(?:worked|went well|went right|helped|saved us|should we keep|did we do well|went our way)|\bwhat was good\b|\bany wins\b|\bthe good news\b|\bgive credit\b",
+    r"\bwhat (?:i|we) (?:really )?liked\b|\bwhat (?:else |really |actually )?(?:worked|went well|went right|helped|saved us|should we keep|did we do well|went our way)|\bwhat was good\b|\bany wins\b|\bthe good news\b|\bgive credit\b",
     re.I,
 )
 _ASK_DIDNT = re.compile(
+    r"\bwhat (?:i|we) (?:really )?(?:did not|didn't|do not|don't) like\b|"
     r"\bwhat (?:else |really |actually )?(?:didn't work|did not work|did not\b|didn't\b|made (?:it|things|this) (?:worse|harder)|went wrong|went badly|didn't go well|did not go well|hurt us|slowed us down|"
     r"could we (?:have done|do) better|would we do differently|should we improve|could have gone better)|\bwhere did we struggle\b",
     re.I,
@@ -267,13 +292,19 @@ _GOOD = re.compile(
     re.I,
 )
 _BAD = re.compile(
-    r"\b(?:did ?n[o']t work|didn't go well|went wrong|went badly|(?:was|were) (?:too )?slow|took (?:too )?long|too slow|"
+    r"\b(?:nobody (?:even )?knew|no one (?:even )?knew|did ?n[o']t work|didn't go well|went wrong|went badly|(?:was|were) (?:too )?slow|took (?:too )?long|too slow|"
     r"didn't help|did not help|nobody (?:saw|noticed|looked)|no one (?:saw|noticed|looked)|lost (?:almost |about |nearly |over )?\d+ minutes|"
     r"wasted|confus\w*|(?:went|sent us) to the wrong|wrong (?:channel|team|place|dashboard|runbook)|outdated|out of date|stale|noisy|"
     r"(?:didn't|did not) have|(?:was|were) missing|no (?:alert|alerting|runbook|dashboard|monitoring|owner)|hard to|painful|"
     r"the problem was|(?:was|were) (?:useless|misleading|broken|unclear)|we had to guess|delayed us|slowed us down|"
     r"(?:couldn't|could not) (?:find|see|tell|reach)|(?:fired|came|arrived|noticed) (?:\d+ minutes |too |very )?late|"
     r"(?:did not|didn't) (?:say|show|tell|catch|fire|page|alert)|not clearly|nothing about)\b",
+    re.I,
+)
+_STRONG_GOOD = re.compile(
+    r"\b(?:worked (?:well|great|again|as (?:designed|intended|expected))|went (?:well|smoothly)|saved us|paid off|helped us|"
+    r"(?:was|were) (?:quick|fast|solid|great)|within (?:\w+ )?minutes|(?:only|just) took|took (?:only|just)|kudos|credit to|"
+    r"thankfully|luckily|fortunately)\b",
     re.I,
 )
 _SECTION_SWITCH = re.compile(
@@ -287,7 +318,7 @@ _LEADING_TIME = re.compile(r"^(?:at|around|by)\s+[\d:.]+(?:\s*[ap]\.?m\.?)?,?\s+
 
 def _split_points(text: str) -> list[str]:
     text = _LEADING_TIME.sub("", text)
-    parts = [p for p in re.split(r",\s+and\s+(?=[a-z]+\s+\w+)|;\s+|,\s+but\s+", text) if len(p.split()) >= 3]
+    parts = [p for p in re.split(r",\s+and\s+(?=[a-z]+\s+\w+)|;\s+", text) if len(p.split()) >= 3]
     return parts or [text]
 
 
@@ -318,7 +349,8 @@ def worked_didnt(
             mode = None
         if s.index in exclude or s.is_question:
             continue
-        good, bad = bool(_GOOD.search(s.text)), bool(_BAD.search(s.text))
+        good = bool(_GOOD.search(s.text) or _STRONG_GOOD.search(s.text))
+        bad = bool(_BAD.search(s.text))
         if mode == "both" and re.match(r"^(?:but|however|on the other hand|sadly|unfortunately)\b", s.text, re.I):
             mode, bad, good = "bad", True, False
         if mode is not None:
@@ -343,18 +375,20 @@ def worked_didnt(
             re.I,
         ):
             didnt.append((s.index, tidy(_LEADING_TIME.sub("", s.text))))
-        elif good and re.search(
-            r"\b(?:worked well|went well|saved us|paid off|helped us|was quick|were quick)\b", s.text, re.I
-        ):
+        elif good and not find_times(s.text) and _STRONG_GOOD.search(s.text):
             worked.append((s.index, tidy(_LEADING_TIME.sub("", s.text))))
     return worked, didnt
 
 
-def _join_pronoun_points(points: list[tuple[int, str]]) -> list[tuple[int, str]]:
-    """ "What did not work was the rollback. It cost us time." is one point, not two."""
+def join_points(points: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """ "What did not work was the rollback. It cost us time." is one point, not two; so is
+    "The backup provider. Switching to it took five minutes." (a short label, then what it did)."""
     out: list[tuple[int, str]] = []
     for idx, text in points:
-        if out and re.match(r"^(?:it|that|this|they)\b", text, re.I) and idx - out[-1][0] <= 1:
+        if len(text.split()) < 2:
+            continue
+        short_label = bool(out) and len(out[-1][1].split()) <= 4 and idx - out[-1][0] == 1 and len(text.split()) >= 3
+        if out and (short_label or re.match(r"^(?:it|that|this|they)\b", text, re.I)) and idx - out[-1][0] <= 1:
             prev_idx, prev = out[-1]
             out[-1] = (prev_idx, f"{prev}: {text[0].lower()}{text[1:]}")
             continue
@@ -370,7 +404,7 @@ def read_narrative(sentences: Sequence[Sentence], actions: set[int], items: set[
         impact=impact(sentences),
         whys=chain,
         systemic=systemic(sentences, chain),
-        worked=_join_pronoun_points(worked),
-        didnt=_join_pronoun_points(didnt),
+        worked=worked,
+        didnt=didnt,
         why_questions=asked,
     )

@@ -24,7 +24,7 @@ _FACILITATION_Q = re.compile(
     r"shall we (?:start|begin|move)|can (?:you|everyone) hear|how (?:are|was|is) (?:you|everyone|your)|did you (?:have|get)|"
     r"what(?:'s| is) next|what should we do next|where (?:were|was) we|who's next|what do you think|thoughts|"
     r"agreed|makes sense|fair|sound good|can we (?:start|begin|move on)|what about you|how about you|"
-    r"what time is it|is that (?:right|correct|everything)|did i (?:miss|get)|should we (?:start|begin|move on|wrap))\b",
+    r"anything (?:else )?(?:we|you|i) (?:can't|cannot|can not|couldn't) answer|what (?:else )?(?:is|remains) (?:still )?open|what time is it|(?:can|could|may) i (?:ask|add|jump in|say)|quick question\W*$|is that (?:right|correct|everything)|did i (?:miss|get)|should we (?:start|begin|move on|wrap))\b",
     re.I,
 )
 _REQUEST = re.compile(r"^(?:(?:\w+),\s+)?(?:can|could|would|will) you\b|\bcan you\b.*,\s*\w+\?$", re.I)
@@ -44,7 +44,7 @@ _DECLARED_OPEN = re.compile(
     re.I,
 )
 _LATER_ANSWER = re.compile(
-    r"\b(?:to answer|answer(?:ing)? (?:to )?(?:your|that|the|\w+'s) (?:earlier )?question|about (?:your|the|\w+'s) (?:earlier )?question|"
+    r"\b(?:to answer|answer(?:ing)? (?:to )?(?:your|that|the|\w+'s) (?:earlier )?question|(?:on|about|to|for|re) (?:your|the|that|\w+'s) (?:\w+ )?question|"
     r"coming back to|back to (?:your|the|\w+'s) question|on (?:your|the|\w+'s) (?:earlier )?question|you asked (?:earlier|about|whether|if)|"
     r"(?:turns|turned) out|i (?:just )?checked|i looked (?:it )?up|i found out|i confirmed|i can confirm|"
     r"the answer (?:is|was)|so the answer|quick update on|update on the)\b",
@@ -77,8 +77,11 @@ def _answered_later(sentences: Sequence[Sentence], q: Sentence) -> bool:
     for s in sentences[q.index + 1 :]:
         if s.turn <= q.turn + 2 or s.is_question:
             continue
-        if _LATER_ANSWER.search(s.text) and _overlap(q.text, s.text) >= 0.3:
+        overlap = _overlap(q.text, s.text)
+        if _LATER_ANSWER.search(s.text) and overlap >= 0.3:
             return True
+        if overlap >= 0.6 and s.speaker != q.speaker and not DONT_KNOW.search(s.text):
+            return True  # "all 640 double charges were refunded": the question's words, stated
     return False
 
 
@@ -102,7 +105,8 @@ def find_open_questions(sentences: Sequence[Sentence], skip: set[int], why_quest
         marked_open = declared or labelled or any(DONT_KNOW.search(x.text) for x in own[:2])
         if not marked_open:
             first_reply = others[0] if others else None
-            if first_reply is not None and not DONT_KNOW.search(first_reply.text):
+            reply_turn = [x for x in others if first_reply is not None and x.turn == first_reply.turn]
+            if first_reply is not None and not any(DONT_KNOW.search(x.text) for x in reply_turn):
                 continue  # somebody answered it
             if first_reply is None and own:
                 continue  # the speaker answered it themselves (a rhetorical question)

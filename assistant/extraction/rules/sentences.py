@@ -50,8 +50,9 @@ _QUESTION_OPENING = re.compile(
     r"^(?:(?:so|and|but|okay|ok|then|also|now)[,]?\s+)*(?:"
     r"(?:should|shall|would|could|can|do|does|did|is|are|was|were|will|have|has|isn't|aren't|didn't|doesn't|don't|"
     r"wasn't|won't)\b(?!\s+(?:you (?:please|mind)|not|we just|i just))|"
-    # "What matters is why…", "How we got here was…": statements that open with a wh-word.
-    r"(?:who|what|when|where|why|how|which|whose|whom)\b(?!\s+[\w']+\s+(?:is|was|are|were)\b))",
+    # A wh-word counts only before a verb: "What did we miss" asks, "What I did not like:" tells.
+    r"(?:why|how come)\b|(?:who|what|when|where|how|which|whose)\s+(?:is|are|was|were|do|does|did|should|shall|can|could|"
+    r"would|will|have|has|happened|went|caused|made|exactly|else|about)\b)",
     re.I,
 )
 _TERMINAL = re.compile(r"[.!?][\"')\]]?\s*$")
