@@ -52,7 +52,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     built = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "-v", "--no-deps", "--no-build-isolation", "-w", str(tmp / "dist"),
          str(src)],
-        capture_output=True, text=True, timeout=300, cwd=tmp,
+        capture_output=True, text=True, timeout=300, cwd=tmp, env=_env(tmp),
     )  # fmt: skip
     assert built.returncode == 0, built.stdout[-3000:] + built.stderr[-3000:]
     (whl,) = (tmp / "dist").glob("postmortem_assistant-*.whl")
@@ -69,7 +69,7 @@ def venv(wheel: tuple[Path, str], tmp_path_factory: pytest.TempPathFactory) -> P
     installed = subprocess.run(
         [sys.executable, "-m", "pip", "--python", str(python), "install", "-q", "--no-deps", "--no-index",
          str(wheel[0])],
-        capture_output=True, text=True, timeout=300, cwd=tmp,
+        capture_output=True, text=True, timeout=300, cwd=tmp, env=_env(tmp),
     )  # fmt: skip
     assert installed.returncode == 0, installed.stderr[-3000:]
     site = Path(_run(venv, tmp, str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"))
