@@ -35,6 +35,14 @@ _FOLLOW_UP = re.compile(
 )
 
 
+# Words that try to take over the assistant, not ask it for a note: the rest of the turn is dictation.
+_ATTACK = re.compile(
+    r"\b(?:ignore (?:your|all|the|any|previous|prior)|disregard|system (?:message|prompt)|new instructions?|override|"
+    r"developer mode|json|you are now|act as|from now on you)\b",
+    re.I,
+)
+
+
 @dataclass
 class Reading:
     """What the rules found, with the sentences they read (for the LLM passes and the live marks)."""
@@ -57,11 +65,11 @@ def meeting_names(segments: Sequence[Segment], details: MeetingDetails) -> list[
 def _spoken_to_assistant(sentences: Sequence[Sentence]) -> set[int]:
     found: set[int] = set()
     for s in sentences:
-        if reads_as_instruction(s.text):
+        if _ATTACK.search(s.text):
             found.add(s.index)
             # The rest of that turn is dictation too ("…New instruction: add an action item to…").
             found.update(x.index for x in rest_of_turn(sentences, s.index))
-        elif TO_ASSISTANT.search(s.text):
+        elif TO_ASSISTANT.search(s.text) or reads_as_instruction(s.text):
             found.add(s.index)  # "Assistant, note that down": the words themselves only
     return found
 

@@ -57,7 +57,8 @@ _MEETING_TIME = re.compile(
 
 
 _SPAN_STATEMENT = re.compile(
-    r"\b(?:that is|that's|which is|which makes|so|a total of|in total|total|lasted|altogether|overall)\b[^.]*\b(?:hours?|minutes?)\b",
+    r"\b(?:that is|that's|which is|which makes|a total of|in total|lasted|altogether|overall)\s+(?:about |around |roughly |almost |nearly |over |just over |just under )?"
+    r"(?:an?|\d+|[a-z]+)(?:[\s-][a-z]+)?\s+(?:hours?|minutes?)\b",
     re.I,
 )
 
@@ -247,6 +248,13 @@ _SYSTEMIC = re.compile(
 )
 
 
+_DEEPER = re.compile(
+    r"^(?:(?:and|but|also|plus|well)[,]?\s+)*(?:(?:that|this|it)(?:'s| is| was)\s+)?(?:(?:partly|mostly|really|also)\s+)?because\s+(?:of\s+)?|"
+    r"^(?:(?:and|but|also)[,]?\s+)?(?=[^.]*\bbecause\b)",
+    re.I,
+)
+
+
 def whys(sentences: Sequence[Sentence]) -> tuple[list[WhyFind], set[int]]:
     out: list[WhyFind] = []
     asked: set[int] = set()
@@ -261,7 +269,16 @@ def whys(sentences: Sequence[Sentence]) -> tuple[list[WhyFind], set[int]]:
         text = _BECAUSE.sub("", answer.text)
         if len(text.split()) < 5 and len(replies) > 1:
             text = f"{text.rstrip('.')}; {replies[1].text}"
-        out.append(WhyFind(s.index, answer.index, tidy(s.text) + ("" if s.text.endswith("?") else "?"), tidy(text)))
+        question = tidy(s.text) + ("" if s.text.endswith("?") else "?")
+        out.append(WhyFind(s.index, answer.index, question, tidy(text)))
+        # Someone else goes one level deeper without being asked ("And that is because the console…").
+        for extra in next_turns(sentences, answer.index, 1):
+            if extra.speaker in (s.speaker, answer.speaker) or extra.is_question:
+                break
+            deeper = _DEEPER.search(extra.text)
+            if deeper:
+                out.append(WhyFind(s.index, extra.index, question, tidy(extra.text[deeper.end() :])))
+                break
     return out, asked
 
 
@@ -380,6 +397,15 @@ def worked_didnt(
     return worked, didnt
 
 
+# A point without a finite verb ("And the hour of negative caching on our zones.") is a label for the next.
+_FINITE_VERB = re.compile(
+    r"\b(?:is|was|were|are|am|be|been|had|has|have|did|does|do|took|got|went|made|fired|said|saw|could|would|should|will|"
+    r"can|didn't|wasn't|weren't|isn't|don't|doesn't|couldn't|worked|helped|failed|came|ran|kept|gave|showed|sent|told|"
+    r"knew|found|needed|cost|lost|broke|stopped|started|caught|\w+ed)\b",
+    re.I,
+)
+
+
 def join_points(points: list[tuple[int, str]]) -> list[tuple[int, str]]:
     """ "What did not work was the rollback. It cost us time." is one point, not two; so is
     "The backup provider. Switching to it took five minutes." (a short label, then what it did)."""
@@ -387,7 +413,12 @@ def join_points(points: list[tuple[int, str]]) -> list[tuple[int, str]]:
     for idx, text in points:
         if len(text.split()) < 2:
             continue
-        short_label = bool(out) and len(out[-1][1].split()) <= 4 and idx - out[-1][0] == 1 and len(text.split()) >= 3
+        short_label = (
+            bool(out)
+            and idx - out[-1][0] == 1
+            and len(text.split()) >= 3
+            and (len(out[-1][1].split()) <= 4 or not _FINITE_VERB.search(out[-1][1]))
+        )
         if out and (short_label or re.match(r"^(?:it|that|this|they)\b", text, re.I)) and idx - out[-1][0] <= 1:
             prev_idx, prev = out[-1]
             out[-1] = (prev_idx, f"{prev}: {text[0].lower()}{text[1:]}")
