@@ -4,11 +4,9 @@ written; a transcriber that dies mid-meeting never stops the recording."""
 
 from __future__ import annotations
 
-import os
 import queue
 import socket
 import subprocess
-import sys
 import threading
 from pathlib import Path
 from typing import Any
@@ -24,8 +22,8 @@ from assistant.live.engine import LiveEngine
 from assistant.live.events import LiveEvent, StreamEnded, WorkerFailed
 from assistant.session import Session
 from assistant.transcription.whisper import check_memory
+from tests.support.cli import ROOT, assert_one_error_line, run_cli
 
-ROOT = Path(__file__).resolve().parents[1]
 CLIP = ROOT / "fixtures" / "meetings" / "tls-cert" / "meeting.flac"
 
 
@@ -53,20 +51,8 @@ class _Listener:
         return f"http://127.0.0.1:{self.sock.getsockname()[1]}"
 
 
-def _run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    base = {**os.environ, "ASSISTANT_CONFIG": str(ROOT / "tests" / "no-config.toml")}
-    return subprocess.run([sys.executable, "-m", "assistant", *args], cwd=ROOT, capture_output=True, text=True,
-                          timeout=300, env={**base, **(env or {})})  # fmt: skip
-
-
 def _one_line_error(result: subprocess.CompletedProcess[str], *needles: str) -> str:
-    assert result.returncode == 3, (result.returncode, result.stderr)
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("assistant: error: "), result.stderr
-    assert "Traceback" not in result.stderr
-    for needle in needles:
-        assert needle in lines[0], lines[0]
-    return lines[0]
+    return assert_one_error_line(result, *needles, exit_code=ModelError.exit_code)
 
 
 @pytest.fixture(scope="module")
@@ -87,19 +73,19 @@ def huge_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_missing_model_folder(tmp_path: Path) -> None:
-    _one_line_error(_run("transcribe", str(CLIP), "--asr-model", str(tmp_path / "nope")), "does not exist")
+    _one_line_error(run_cli("transcribe", str(CLIP), "--asr-model", str(tmp_path / "nope")), "does not exist")
 
 
 def test_folder_without_weights(tmp_path: Path) -> None:
-    _one_line_error(_run("transcribe", str(CLIP), "--asr-model", str(tmp_path)), "no model.bin")
+    _one_line_error(run_cli("transcribe", str(CLIP), "--asr-model", str(tmp_path)), "no model.bin")
 
 
 def test_corrupt_model(corrupt_model: Path) -> None:
-    _one_line_error(_run("transcribe", str(CLIP), "--asr-model", str(corrupt_model)), "corrupt or incompatible")
+    _one_line_error(run_cli("transcribe", str(CLIP), "--asr-model", str(corrupt_model)), "corrupt or incompatible")
 
 
 def test_model_larger_than_memory_is_refused_not_oom_killed(huge_model: Path) -> None:
-    _one_line_error(_run("transcribe", str(CLIP), "--asr-model", str(huge_model)), "needs about 4096.0 GB")
+    _one_line_error(run_cli("transcribe", str(CLIP), "--asr-model", str(huge_model)), "needs about 4096.0 GB")
 
 
 def test_memory_check_boundary(tmp_path: Path) -> None:
@@ -114,7 +100,7 @@ def test_model_name_not_available_offline_never_contacts_a_hub(tmp_path: Path) -
     hub = _Listener()
     env = {"HF_ENDPOINT": hub.url, "HF_HUB_CACHE": str(tmp_path / "hub"), "HF_HUB_OFFLINE": "0"}
     for command in (["transcribe", str(CLIP)], ["process", str(CLIP), "-o", str(tmp_path / "out")]):
-        line = _one_line_error(_run(*command, "--asr-model", "large-v3", env=env), "not available offline")
+        line = _one_line_error(run_cli(*command, "--asr-model", "large-v3", env=env), "not available offline")
         assert "allow_download" in line
     assert hub.connections == 0
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
@@ -125,7 +111,7 @@ def test_cuda_requested_but_absent() -> None:
 
     if ctranslate2.get_cuda_device_count() > 0:
         pytest.skip("this machine has CUDA")
-    _one_line_error(_run("transcribe", str(CLIP), "--asr-device", "cuda"), "CUDA requested", "--asr-device cpu")
+    _one_line_error(run_cli("transcribe", str(CLIP), "--asr-device", "cuda"), "CUDA requested", "--asr-device cpu")
 
 
 @pytest.mark.parametrize("flags", [["--asr-device", "cuda"], ["--asr-model", "large-v3"]])
@@ -135,8 +121,8 @@ def test_live_mode_fails_before_creating_a_session(tmp_path: Path, flags: list[s
     if flags[1] == "cuda" and ctranslate2.get_cuda_device_count() > 0:
         pytest.skip("this machine has CUDA")
     sessions = tmp_path / "sessions"
-    result = _run("record", "--headless", "--from-file", str(CLIP), "--sessions-dir", str(sessions), "--no-llm",
-                  *flags, env={"HF_HUB_CACHE": str(tmp_path / "hub")})  # fmt: skip
+    result = run_cli("record", "--headless", "--from-file", str(CLIP), "--sessions-dir", str(sessions), "--no-llm",
+                     *flags, env={"HF_HUB_CACHE": str(tmp_path / "hub")})  # fmt: skip
     _one_line_error(result)
     assert result.stdout == ""  # no session record: nothing was started
     assert not sessions.exists() or not any(sessions.iterdir())

@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,8 +19,8 @@ import pytest
 from assistant.audio.decode import probe_file
 from assistant.errors import InputAudioError
 from tests.support.bad_inputs import Case, build_corpus, speech_clip
+from tests.support.cli import ERROR_PREFIX, ROOT, assert_one_error_line, run_cli
 
-ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "fixtures" / "meetings" / "demo" / "meeting.flac"
 # Root ignores file modes; without these two capabilities it is held to them like any user.
 NO_DAC = ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--"]
@@ -48,26 +47,21 @@ def _no_dac_works() -> bool:
 
 
 def run(args: list[str], *, no_dac: bool = False) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("ASSISTANT_", "OPENAI_"))}
-    env["ASSISTANT_CONFIG"] = str(ROOT / "tests" / "no-config.toml")  # missing on purpose: defaults only
-    return subprocess.run(
-        [*(NO_DAC if no_dac else []), sys.executable, "-m", "assistant", *args],
-        capture_output=True, text=True, env=env, cwd=ROOT, timeout=120, stdin=subprocess.DEVNULL,
-    )  # fmt: skip
+    return run_cli(*args, prefix=NO_DAC if no_dac else (), timeout=120)
 
 
 def problems(case: Case, proc: subprocess.CompletedProcess[str], command: str) -> list[str]:
     """What is wrong with how `command` handled a broken `case` (empty = handled right)."""
     found = []
-    lines = proc.stderr.splitlines()
-    if proc.returncode != InputAudioError.exit_code:
-        found.append(f"exit {proc.returncode}")
-    if "Traceback" in proc.stderr or len(lines) != 1:
-        found.append(f"stderr is not one line: {proc.stderr[-300:]!r}")
-    elif not lines[0].startswith(f"assistant: error: {case.path}: "):
-        found.append(f"message does not start with the path: {lines[0]!r}")
-    elif case.reason not in lines[0].lower():
-        found.append(f"message lacks {case.reason!r}: {lines[0]!r}")
+    try:
+        line = assert_one_error_line(proc, exit_code=InputAudioError.exit_code)
+    except AssertionError as exc:
+        found.append(f"not one error line: {str(exc)[-300:]!r}")
+    else:
+        if not line.startswith(f"{ERROR_PREFIX}{case.path}: "):
+            found.append(f"message does not start with the path: {line!r}")
+        elif case.reason not in line.lower():
+            found.append(f"message lacks {case.reason!r}: {line!r}")
     if "\x1b[" in proc.stdout:
         found.append("the UI started")
     return [f"{case.name} via {command}: {p}" for p in found]

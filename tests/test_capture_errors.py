@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from assistant.errors import AudioDeviceError
-from tests.support.children import ROOT
+from tests.support.cli import ERROR_PREFIX, ROOT, assert_one_error_line, run_cli
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -26,17 +26,12 @@ _HIDE_PORTAUDIO = (
 
 
 def _devices(prefix: list[str] | None = None, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*(prefix or []), sys.executable, "-m", "assistant", "devices"],
-        cwd=ROOT, env={**os.environ, **env}, capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+    return run_cli("devices", prefix=prefix or (), env=env, timeout=60)
 
 
 def _one_line_error(r: subprocess.CompletedProcess[str], text: str) -> None:
-    assert r.returncode == AudioDeviceError.exit_code != 0
+    assert assert_one_error_line(r, exit_code=AudioDeviceError.exit_code) == f"{ERROR_PREFIX}{text}"
     assert r.stdout == ""
-    assert r.stderr == f"assistant: error: {text}\n"
-    assert "Traceback" not in r.stderr
 
 
 def test_devices_without_portaudio() -> None:

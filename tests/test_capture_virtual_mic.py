@@ -12,7 +12,6 @@ import re
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -21,9 +20,7 @@ import numpy.typing as npt
 import pytest
 
 from assistant.audio.recorder import recover_wav
-from tests.support import virtual_mic as _virtual_mic
 from tests.support.children import (
-    ROOT,
     finish,
     noise,
     read_events,
@@ -32,13 +29,12 @@ from tests.support.children import (
     wait_event,
     write_wav,
 )
+from tests.support.cli import run_cli
 from tests.support.virtual_mic import VirtualMic
 
-# conftest.py imports the fixture too; binding it here keeps this module runnable on its own. Only this
-# module uses it, and a module-level fixture shadows the conftest one, so it is still one daemon per run.
-virtual_mic = _virtual_mic.virtual_mic
-
-pytestmark = pytest.mark.timeout(180)
+# Real audio capture (PortAudio through a private PulseAudio): the slow tier. The `virtual_mic` fixture
+# is conftest's, one daemon for the whole run (shared with the live end-to-end tests).
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(180)]
 
 
 def _speech_clip(folder: Path) -> Path:
@@ -72,10 +68,7 @@ def _rms(x: npt.NDArray[np.int16]) -> float:
 
 
 def test_devices_command_lists_the_virtual_mic(virtual_mic: VirtualMic) -> None:
-    r = subprocess.run(
-        [sys.executable, "-m", "assistant", "devices"],
-        cwd=ROOT, env=virtual_mic.env, capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+    r = run_cli("devices", env=virtual_mic.env, timeout=60)
     assert r.returncode == 0, r.stderr
     assert r.stderr == ""
     assert re.search(r"^\*\s+\d+\s+default\s+\d+ ch\s+\d+ Hz$", r.stdout, re.M), r.stdout

@@ -11,7 +11,6 @@ import json
 import os
 import re
 import subprocess
-import sys
 import wave
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,20 +22,11 @@ from assistant.audio.decode import decode_file
 from assistant.audio.recorder import pcm16, recover_wav
 from assistant.session import Session
 from tests.support.bad_inputs import speech_clip, write_audio
+from tests.support.cli import ROOT, assert_one_error_line, run_cli
 
-ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "fixtures" / "meetings" / "demo" / "meeting.flac"
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
-
-
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("ASSISTANT_", "OPENAI_"))}
-    env["ASSISTANT_CONFIG"] = str(ROOT / "tests" / "no-config.toml")
-    return subprocess.run(
-        [sys.executable, "-m", "assistant", *args],
-        capture_output=True, text=True, env=env, cwd=ROOT, timeout=300, stdin=subprocess.DEVNULL,
-    )  # fmt: skip
 
 
 def mount_tmpfs(where: Path, options: str) -> None:
@@ -64,13 +54,6 @@ def clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def one_line(proc: subprocess.CompletedProcess[str]) -> str:
-    lines = proc.stderr.splitlines()
-    assert len(lines) == 1 and "Traceback" not in proc.stderr, proc.stderr
-    assert lines[0].startswith("assistant: error: ")
-    return lines[0]
-
-
 def wav_samples(path: Path) -> np.ndarray:
     with wave.open(str(path), "rb") as w:
         assert (w.getnchannels(), w.getsampwidth(), w.getframerate()) == (1, 2, 16_000)
@@ -78,10 +61,10 @@ def wav_samples(path: Path) -> np.ndarray:
 
 
 def test_disk_full_mid_recording_keeps_what_was_saved_and_resumes(small_disk: Path, clip: Path) -> None:
-    proc = run("record", "--headless", "--from-file", str(clip), "--no-llm", "--sessions-dir", str(small_disk),
+    proc = run_cli("record", "--headless", "--from-file", str(clip), "--no-llm", "--sessions-dir", str(small_disk),
                "--session", "s1")  # fmt: skip
     assert proc.returncode != 0
-    line = one_line(proc)
+    line = assert_one_error_line(proc)
     assert "No space left on device" in line and "disk full" in line, line
     saved = float(re.search(r"\((\d+\.\d) s saved\)", line).group(1))  # type: ignore[union-attr]
     assert 1.0 < saved < 8.0
@@ -99,14 +82,14 @@ def test_disk_full_mid_recording_keeps_what_was_saved_and_resumes(small_disk: Pa
     assert np.array_equal(kept, original[: len(kept)])
 
     # Listed as interrupted (not as a finished meeting), and readable without writing.
-    listing = run("sessions", "--sessions-dir", str(small_disk))
+    listing = run_cli("sessions", "--sessions-dir", str(small_disk))
     assert listing.returncode == 0 and re.search(r"^s1\s.*interrupted", listing.stdout, re.M), listing.stdout
     with Session.open(small_disk, "s1", readonly=True) as session:
         assert session.state == "interrupted"
 
     # Space again: the same session resumes and appends; the first part is untouched.
     subprocess.run(["mount", "-o", "remount,size=4m", str(small_disk)], check=True)
-    again = run("record", "--headless", "--from-file", str(clip), "--no-llm", "--sessions-dir", str(small_disk),
+    again = run_cli("record", "--headless", "--from-file", str(clip), "--no-llm", "--sessions-dir", str(small_disk),
                 "--session", "s1")  # fmt: skip
     assert again.returncode == 0, again.stderr
     both = wav_samples(audio)
@@ -118,9 +101,9 @@ def test_read_only_sessions_folder_at_start_is_one_line(tmp_path: Path, clip: Pa
     ro = tmp_path / "ro"
     mount_tmpfs(ro, "ro,size=64k")
     try:
-        proc = run("record", "--headless", "--from-file", str(clip), "--no-llm", "--sessions-dir", str(ro))
+        proc = run_cli("record", "--headless", "--from-file", str(clip), "--no-llm", "--sessions-dir", str(ro))
         assert proc.returncode != 0
-        assert "Read-only file system" in one_line(proc)
+        assert "Read-only file system" in assert_one_error_line(proc)
         assert proc.stdout == ""  # no session was announced
         assert os.listdir(ro) == []
     finally:
@@ -128,17 +111,17 @@ def test_read_only_sessions_folder_at_start_is_one_line(tmp_path: Path, clip: Pa
 
 
 def test_session_folder_turned_read_only_is_one_line_and_untouched(small_disk: Path, clip: Path) -> None:
-    first = run("record", "--headless", "--from-file", str(clip), "--no-llm", "--sessions-dir", str(small_disk),
+    first = run_cli("record", "--headless", "--from-file", str(clip), "--no-llm", "--sessions-dir", str(small_disk),
                 "--session", "s1")  # fmt: skip
     assert first.returncode != 0  # the disk filled up (see above); the session exists
     before = {p.name: p.read_bytes() for p in (small_disk / "s1").iterdir()}
     subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
-    proc = run("record", "--headless", "--from-file", str(clip), "--no-llm", "--sessions-dir", str(small_disk),
+    proc = run_cli("record", "--headless", "--from-file", str(clip), "--no-llm", "--sessions-dir", str(small_disk),
                "--session", "s1")  # fmt: skip
     assert proc.returncode != 0
-    assert "Read-only file system" in one_line(proc)
-    assert "Cannot open session 's1' for writing" in one_line(proc)
+    assert "Read-only file system" in assert_one_error_line(proc)
+    assert "Cannot open session 's1' for writing" in assert_one_error_line(proc)
     assert {p.name: p.read_bytes() for p in (small_disk / "s1").iterdir()} == before
     # Reading still works: the transcript export goes to stdout.
-    export = run("export", "s1", "--format", "md", "--sessions-dir", str(small_disk))
+    export = run_cli("export", "s1", "--format", "md", "--sessions-dir", str(small_disk))
     assert export.returncode == 0 and export.stdout.startswith("# "), export.stderr

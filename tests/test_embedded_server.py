@@ -17,6 +17,7 @@ from pydantic import BaseModel
 
 from assistant.config import Settings
 from assistant.extraction.embedded import EmbeddedServer
+from assistant.extraction.llm import LLMClient
 from assistant.llm_backend import open_llm
 
 pytestmark = [pytest.mark.llm, pytest.mark.timeout(600)]
@@ -26,6 +27,11 @@ MESSAGES = [{"role": "user", "content": 'Maria will rotate the certificate. Answ
 
 class Owner(BaseModel):
     owner: str
+
+
+def _answers(client: LLMClient) -> bool:
+    """The server answered with JSON that fits the schema (what it says is the model's business)."""
+    return isinstance(client.complete(MESSAGES, Owner), Owner)
 
 
 def _listening(base_url: str) -> bool:
@@ -47,7 +53,7 @@ def test_pause_kill_and_stop(settings: Settings) -> None:
         server = client.release.__self__  # type: ignore[union-attr]  (the bound EmbeddedServer.pause)
         assert isinstance(server, EmbeddedServer)
         url = client.base_url
-        assert client.complete(MESSAGES, Owner).owner
+        assert _answers(client)
         assert server.proc is not None
         first_pid = server.proc.pid
         assert _rss_mb(first_pid) > 500  # the model is loaded into this process
@@ -57,14 +63,14 @@ def test_pause_kill_and_stop(settings: Settings) -> None:
         assert not os.path.exists(f"/proc/{first_pid}/status")  # its memory is given back
         assert not _listening(url)
 
-        assert client.complete(MESSAGES, Owner).owner  # started again on the same URL
+        assert _answers(client)  # started again on the same URL
         assert server.base_url == url and _listening(url)
         assert server.restarts == 0  # a pause is not a crash
 
         assert server.proc is not None
         os.kill(server.proc.pid, signal.SIGKILL)
         server.proc.wait(timeout=10)
-        assert client.complete(MESSAGES, Owner).owner
+        assert _answers(client)
         assert server.restarts == 1 and _listening(url)
 
         # Live mode restarts it from a worker thread that then ends: the server must outlive it

@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
+
+from tests.support.cli import assert_one_error_line, run_cli
 
 
 def test_record_without_audio_device_writes_nothing(tmp_path: Path) -> None:
-    env = {**os.environ, "PULSE_SERVER": "unix:/nonexistent/native"}
     sessions = tmp_path / "sessions"
-    proc = subprocess.run(
-        [sys.executable, "-m", "assistant", "record", "--headless", "--sessions-dir", str(sessions), "--no-llm"],
-        capture_output=True, text=True, env=env, timeout=120,
-    )  # fmt: skip
-    assert proc.returncode != 0
-    lines = proc.stderr.strip().splitlines()
-    assert len(lines) == 1 and "Traceback" not in proc.stderr, proc.stderr
-    assert "device" in lines[0].lower() or "portaudio" in lines[0].lower()
+    proc = run_cli("record", "--headless", "--sessions-dir", str(sessions), "--no-llm",
+                   env={"PULSE_SERVER": "unix:/nonexistent/native"}, timeout=120)  # fmt: skip
+    line = assert_one_error_line(proc)
+    assert "device" in line.lower() or "portaudio" in line.lower()
     assert not sessions.exists() or not any(sessions.iterdir())

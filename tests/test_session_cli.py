@@ -5,34 +5,17 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import stat
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from assistant.domain.postmortem import Postmortem, ReviewStatus
 from assistant.session import Session
+from tests.support.cli import run_cli
 from tests.support.session_data import details, proposals, segments
 
-ROOT = Path(__file__).resolve().parents[1]
 NAME = "inc-42-review"
-
-
-def run(*args: str, env: dict[str, str] | None = None, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    base = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
-    # No user config file may leak into the test (the same missing file as conftest uses).
-    base["ASSISTANT_CONFIG"] = str(ROOT / "tests" / "no-config.toml")
-    return subprocess.run(
-        [sys.executable, "-m", "assistant", *args],
-        capture_output=True,
-        text=True,
-        env=base | (env or {}),
-        cwd=cwd,
-        timeout=120,
-    )
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +33,7 @@ def sessions_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_sessions_table(sessions_dir: Path) -> None:
-    result = run("sessions", "--sessions-dir", str(sessions_dir))
+    result = run_cli("sessions", "--sessions-dir", str(sessions_dir))
     assert result.returncode == 0, result.stderr
     header, *rows = result.stdout.splitlines()
     assert header.split() == ["NAME", "CREATED", "STATE", "DURATION", "SEGMENTS", "PROPOSALS", "ACCEPTED"]
@@ -62,17 +45,17 @@ def test_sessions_table(sessions_dir: Path) -> None:
 
 
 def test_sessions_dir_from_environment(sessions_dir: Path) -> None:
-    result = run("sessions", env={"ASSISTANT_STORAGE__SESSIONS_DIR": str(sessions_dir)})
+    result = run_cli("sessions", env={"ASSISTANT_STORAGE__SESSIONS_DIR": str(sessions_dir)})
     assert result.returncode == 0, result.stderr
     assert NAME in result.stdout and "empty" in result.stdout
 
 
 def test_sessions_empty_and_corrupt(tmp_path: Path) -> None:
-    result = run("sessions", "--sessions-dir", str(tmp_path / "none-yet"))
+    result = run_cli("sessions", "--sessions-dir", str(tmp_path / "none-yet"))
     assert (result.returncode, result.stdout.strip()) == (0, f"No sessions in {tmp_path / 'none-yet'}.")
 
     (tmp_path / "broken").mkdir()
-    result = run("sessions", "--sessions-dir", str(tmp_path))
+    result = run_cli("sessions", "--sessions-dir", str(tmp_path))
     assert result.returncode == 0
     assert "corrupt" in result.stdout.splitlines()[1]
     assert result.stderr.startswith("assistant: warning: broken: Session 'broken' is damaged")
@@ -80,18 +63,18 @@ def test_sessions_empty_and_corrupt(tmp_path: Path) -> None:
 
 
 def test_export_markdown_to_stdout(sessions_dir: Path) -> None:
-    result = run("export", NAME, "--format", "md", "--sessions-dir", str(sessions_dir))
+    result = run_cli("export", NAME, "--format", "md", "--sessions-dir", str(sessions_dir))
     assert result.returncode == 0, result.stderr
     md = result.stdout
     assert md.startswith("# Postmortem: Webhook queue backlog\n")
     assert "Add a retry cap to the worker template" in md
     assert "Review the other workers" not in md  # rejected
-    with_rejected = run("export", NAME, "--sessions-dir", str(sessions_dir), "--include-rejected").stdout
+    with_rejected = run_cli("export", NAME, "--sessions-dir", str(sessions_dir), "--include-rejected").stdout
     assert "Review the other workers" in with_rejected
 
 
 def test_export_json_is_the_full_record(sessions_dir: Path) -> None:
-    result = run("export", NAME, "--format", "json", "--sessions-dir", str(sessions_dir))
+    result = run_cli("export", NAME, "--format", "json", "--sessions-dir", str(sessions_dir))
     assert result.returncode == 0, result.stderr
     pm = Postmortem.model_validate_json(result.stdout)
     assert {i.id: i.status for i in pm.all_items()} == {
@@ -104,7 +87,7 @@ def test_export_json_is_the_full_record(sessions_dir: Path) -> None:
 
 def test_export_csv_to_file_is_owner_only(sessions_dir: Path, tmp_path: Path) -> None:
     out = tmp_path / "actions.csv"
-    result = run("export", NAME, "--format", "csv", "-o", str(out), "--sessions-dir", str(sessions_dir))
+    result = run_cli("export", NAME, "--format", "csv", "-o", str(out), "--sessions-dir", str(sessions_dir))
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == f"Exported: {out}"
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
@@ -124,7 +107,7 @@ def test_export_csv_to_file_is_owner_only(sessions_dir: Path, tmp_path: Path) ->
     ],
 )
 def test_export_transcript_formats(sessions_dir: Path, fmt: str, expected: str) -> None:
-    result = run("export", NAME, "--format", fmt, "--sessions-dir", str(sessions_dir))
+    result = run_cli("export", NAME, "--format", fmt, "--sessions-dir", str(sessions_dir))
     assert result.returncode == 0, result.stderr
     assert expected in result.stdout
     assert result.stdout.count("the webhook queue started backing up") == 1
@@ -133,10 +116,10 @@ def test_export_transcript_formats(sessions_dir: Path, fmt: str, expected: str) 
 def test_export_while_another_process_owns_the_session(tmp_path: Path) -> None:
     with Session.create(tmp_path, details(), name="live") as s:
         s.add_segments(segments()[:2])
-        result = run("export", "live", "--format", "txt", "--sessions-dir", str(tmp_path))
+        result = run_cli("export", "live", "--format", "txt", "--sessions-dir", str(tmp_path))
         assert result.returncode == 0, result.stderr
         assert len(result.stdout.splitlines()) == 2
-        listed = run("sessions", "--sessions-dir", str(tmp_path)).stdout
+        listed = run_cli("sessions", "--sessions-dir", str(tmp_path)).stdout
         assert "recording" in listed
 
 
@@ -149,7 +132,7 @@ def test_export_while_another_process_owns_the_session(tmp_path: Path) -> None:
     ],
 )
 def test_errors_are_one_line_and_non_zero(sessions_dir: Path, args: list[str], message: str) -> None:
-    result = run(*args, "--sessions-dir", str(sessions_dir))
+    result = run_cli(*args, "--sessions-dir", str(sessions_dir))
     assert result.returncode == 5
     assert result.stdout == ""
     assert result.stderr.startswith(f"assistant: error: {message}")
@@ -158,5 +141,5 @@ def test_errors_are_one_line_and_non_zero(sessions_dir: Path, args: list[str], m
 
 def test_json_export_round_trips_session_file(sessions_dir: Path) -> None:
     # postmortem.json in the folder is itself the JSON export (one format to read, not two).
-    exported = run("export", NAME, "--format", "json", "--sessions-dir", str(sessions_dir)).stdout
+    exported = run_cli("export", NAME, "--format", "json", "--sessions-dir", str(sessions_dir)).stdout
     assert json.loads(exported) == json.loads((sessions_dir / NAME / "postmortem.json").read_text())

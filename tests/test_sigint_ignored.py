@@ -5,31 +5,26 @@ shell ignores SIGINT for background jobs, and Python then installs no handler) s
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
 from tests.support.bad_inputs import speech_clip, write_audio
+from tests.support.cli import ROOT, cli_command, cli_env
 from tests.support.fixture_meetings import load_meeting
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.mark.slow
 def test_sigint_stops_a_recording_started_with_sigint_ignored(tmp_path: Path) -> None:
     clip = tmp_path / "clip.flac"
     write_audio(clip, speech_clip(load_meeting("queue-backlog").audio, seconds=60.0), 16_000)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("ASSISTANT_", "OPENAI_"))}
-    env["ASSISTANT_CONFIG"] = str(ROOT / "tests" / "no-config.toml")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "assistant", "record", "--headless", "--from-file", str(clip), "--no-llm",
-         "--no-speakers", "--sessions-dir", str(tmp_path / "s"), "--session", "bg"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT,
+        cli_command("record", "--headless", "--from-file", str(clip), "--no-llm", "--no-speakers",
+                    "--sessions-dir", str(tmp_path / "s"), "--session", "bg"),
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=cli_env(), cwd=ROOT,
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
     )  # fmt: skip
     try:

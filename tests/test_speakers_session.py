@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,8 +12,8 @@ from assistant.errors import SessionError
 from assistant.session import Session
 from assistant.session.commands import render_session_export
 from assistant.speakers import SpeakerNames
+from tests.support.cli import run_cli
 
-ROOT = Path(__file__).resolve().parents[1]
 NAME = "spk"
 
 LINES = [
@@ -73,23 +70,16 @@ def test_a_damaged_speakers_file_is_reported(tmp_path: Path) -> None:
         Session.open(tmp_path, NAME, readonly=True)
 
 
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
-    env["ASSISTANT_CONFIG"] = str(ROOT / "tests" / "no-config.toml")
-    return subprocess.run([sys.executable, "-m", "assistant", *args], capture_output=True, text=True, env=env,
-                          cwd=ROOT, timeout=120)  # fmt: skip
-
-
 def test_speakers_command_names_and_merges(tmp_path: Path) -> None:
     make_session(tmp_path)
-    listed = run("speakers", NAME, "--sessions-dir", str(tmp_path))
+    listed = run_cli("speakers", NAME, "--sessions-dir", str(tmp_path))
     assert listed.returncode == 0, listed.stderr
     assert [line.split()[0] for line in listed.stdout.splitlines()] == ["S1", "S2", "S3"]
-    named = run("speakers", NAME, "--names", "S1=Lisa,S2=Tom", "--merge", "S3=S2", "--sessions-dir", str(tmp_path))
+    named = run_cli("speakers", NAME, "--names", "S1=Lisa,S2=Tom", "--merge", "S3=S2", "--sessions-dir", str(tmp_path))
     assert named.returncode == 0, named.stderr
     assert [line.split()[0] for line in named.stdout.splitlines()] == ["S1", "S2"]
     assert "= Lisa" in named.stdout and "= Tom" in named.stdout
-    exported = run("export", NAME, "--format", "csv", "--sessions-dir", str(tmp_path))
+    exported = run_cli("export", NAME, "--format", "csv", "--sessions-dir", str(tmp_path))
     assert exported.stdout.splitlines()[1].startswith("Lisa,publish this postmortem")
 
 
@@ -103,7 +93,7 @@ def test_speakers_command_names_and_merges(tmp_path: Path) -> None:
 )
 def test_speakers_command_errors_are_one_line(tmp_path: Path, args: list[str], message: str) -> None:
     make_session(tmp_path)
-    proc = run("speakers", NAME, *args, "--sessions-dir", str(tmp_path))
+    proc = run_cli("speakers", NAME, *args, "--sessions-dir", str(tmp_path))
     assert proc.returncode != 0
     assert message in proc.stderr and "Traceback" not in proc.stderr
     with Session.open(tmp_path, NAME, readonly=True) as s:  # nothing half-applied
@@ -111,6 +101,6 @@ def test_speakers_command_errors_are_one_line(tmp_path: Path, args: list[str], m
 
 
 def test_process_rejects_bad_speaker_names_before_any_work() -> None:
-    proc = run("process", "fixtures/meetings/tls-cert/meeting.flac", "--speaker-names", "Omar")
+    proc = run_cli("process", "fixtures/meetings/tls-cert/meeting.flac", "--speaker-names", "Omar")
     assert proc.returncode == 2
     assert "expected LABEL=NAME" in proc.stderr and "Traceback" not in proc.stderr

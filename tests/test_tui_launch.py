@@ -3,36 +3,25 @@ a non-zero exit (no half-drawn screen), and only `assistant/tui` ever imports te
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
 from pathlib import Path
 
 from assistant.tui.scripted import seed_session
-
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    base = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
-    base["ASSISTANT_CONFIG"] = str(ROOT / "tests" / "no-config.toml")  # missing on purpose: defaults only
-    return subprocess.run(
-        [sys.executable, "-m", "assistant", *args],
-        capture_output=True, text=True, env=base | (env or {}), cwd=ROOT, timeout=120, stdin=subprocess.DEVNULL,
-    )  # fmt: skip
+from tests.support.cli import ROOT, assert_one_error_line, run_cli
 
 
 def one_error_line(proc: subprocess.CompletedProcess[str]) -> str:
-    lines = proc.stderr.strip().splitlines()
-    assert len(lines) == 1 and "Traceback" not in proc.stderr, proc.stderr
     assert "\x1b[" not in proc.stdout  # the UI never drew anything
-    return lines[0]
+    return assert_one_error_line(proc)
 
 
 def test_record_without_microphone_fails_before_the_ui(tmp_path: Path) -> None:
     sessions = tmp_path / "sessions"
-    proc = run("record", "--sessions-dir", str(sessions), "--no-llm", env={"PULSE_SERVER": "unix:/nonexistent/native"})
+    proc = run_cli(
+        "record", "--sessions-dir", str(sessions), "--no-llm", env={"PULSE_SERVER": "unix:/nonexistent/native"}
+    )
     assert proc.returncode == 6
     line = one_error_line(proc)
     assert "device" in line.lower() or "portaudio" in line.lower()
@@ -40,13 +29,13 @@ def test_record_without_microphone_fails_before_the_ui(tmp_path: Path) -> None:
 
 
 def test_open_a_missing_recording(tmp_path: Path) -> None:
-    proc = run("open", str(tmp_path / "nope.flac"), "--sessions-dir", str(tmp_path))
+    proc = run_cli("open", str(tmp_path / "nope.flac"), "--sessions-dir", str(tmp_path))
     assert proc.returncode == 2
     assert "nope.flac: no such file" in one_error_line(proc)
 
 
 def test_open_a_missing_session(tmp_path: Path) -> None:
-    proc = run("open", "--session", "nope", "--sessions-dir", str(tmp_path))
+    proc = run_cli("open", "--session", "nope", "--sessions-dir", str(tmp_path))
     assert proc.returncode == 5
     assert "No session named 'nope'" in one_error_line(proc)
 
@@ -55,13 +44,13 @@ def test_import_into_an_existing_session_name_is_refused(tmp_path: Path) -> None
     seed_session(tmp_path, "taken")
     recording = tmp_path / "m.wav"
     recording.write_bytes(b"RIFF")
-    proc = run("open", str(recording), "--session", "taken", "--sessions-dir", str(tmp_path))
+    proc = run_cli("open", str(recording), "--session", "taken", "--sessions-dir", str(tmp_path))
     assert proc.returncode != 0
     assert "already exists" in one_error_line(proc)
 
 
 def test_open_needs_a_recording_or_a_session(tmp_path: Path) -> None:
-    proc = run("open", "--sessions-dir", str(tmp_path))
+    proc = run_cli("open", "--sessions-dir", str(tmp_path))
     assert proc.returncode != 0
     assert "RECORDING" in one_error_line(proc)
 

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
 from typing import Any
 
+from tests.support.cli import ROOT, cli_command, cli_env
+
 
 class RecordChild:
-    def __init__(self, args: list[str], env: dict[str, str] | None = None, cwd: Path | None = None) -> None:
+    def __init__(self, args: list[str], env: dict[str, str] | None = None, cwd: Path = ROOT) -> None:
+        """`env` adds to the cleaned environment every CLI test runs in (tests/support/cli.py)."""
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "assistant", "record", "--headless", *args],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=cwd,
+            cli_command("record", "--headless", *args),
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=cli_env(env), cwd=cwd,
+            stdin=subprocess.DEVNULL,
         )  # fmt: skip
         self.records: list[tuple[float, dict[str, Any]]] = []
         self.stderr = ""
