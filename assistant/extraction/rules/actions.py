@@ -69,6 +69,9 @@ _SELF_ONE = re.compile(
 )
 
 
+_SOCIAL = frozenset({"try", "bye", "goodbye", "thank", "thanks", "later", "everyone", "all", "see", "soon", "sure"})
+
+
 @dataclass
 class ActionFind:
     sentence: int
@@ -212,7 +215,7 @@ def find_actions(sentences: Sequence[Sentence], names: Sequence[str], skip: set[
                 # "We should probably do that soon": the task is the sentence before.
                 before = sentences[s.index - 1]
                 out.append(ActionFind(s.index, tidy(before.text), m.group("who"), due, [before.index, s.index]))
-    return [a for a in out if len(a.action.split()) >= 2]
+    return [a for a in out if len([w for w in content_words(a.action) if w not in _SOCIAL]) >= 2]
 
 
 def _resolve_pair(

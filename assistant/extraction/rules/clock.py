@@ -21,17 +21,25 @@ _ZONE = r"(?:\s*(?:utc|gmt|z|cet|cest|est|edt|pst|pdt|bst|ist|local(?: time)?))?
 _HOUR_WORD = "|".join(sorted([w for w, v in UNITS.items() if 1 <= v <= 23], key=len, reverse=True))
 _MIN_WORD = "|".join(sorted([*UNITS, *TENS], key=len, reverse=True))
 
+# A number followed by these is a count, not a time ("at 300 milliseconds", "by 10, 23 users").
+_UNIT_AFTER = (
+    r"percent|ms|milliseconds?|seconds?|minutes?|hours?|days?|users|people|customers|dollars|euros|requests|errors|"
+    r"tickets|orders|times|percent|of\b|[a-z]+s\b"
+)
 # 16:42, 4:42 pm, 04:42:10
 _COLON = re.compile(
     rf"(?<![\d.,:])(?P<h>[01]?\d|2[0-3])\s?:\s?(?P<m>[0-5]\d)(?::[0-5]\d)?(?![\d:])(?:\s*{_MERIDIEM})?{_ZONE}", re.I
 )
 # 16.42 / 1642 only after a time preposition or before a meridiem (ASR writes "16.42", "at 1642").
 _DOTTED = re.compile(
-    rf"\b{_PREP}\s+(?:around\s+|about\s+|roughly\s+)?(?P<h>[01]?\d|2[0-3])[.](?P<m>[0-5]\d)(?![\d.,])(?:\s*{_MERIDIEM})?",
+    # ASR writes "at 12.16," and "At 10, 23, the network team…"
+    rf"\b{_PREP}\s+(?:around\s+|about\s+|roughly\s+)?(?P<h>[01]?\d|2[0-3])(?:[.]|,\s)(?P<m>[0-5]\d)(?!\d|[.,]\d)"
+    rf"(?!\s+(?:{_UNIT_AFTER}))(?:\s*{_MERIDIEM})?",
     re.I,
 )
 _PACKED = re.compile(
-    rf"\b{_PREP}\s+(?P<h>[01]\d|2[0-3])(?P<m>[0-5]\d)\b(?!\s*(?:users|people|dollars|percent|%))", re.I
+    rf"\b(?:at|by|around|until|till|since)\s+(?P<h>[01]\d|2[0-3]|[1-9])(?P<m>[0-5]\d)\b(?![.,]\d)(?!\s*(?:%|{_UNIT_AFTER}))",
+    re.I,
 )
 # 4 pm, 4pm, 11 a.m.
 _HOUR_MER = re.compile(rf"(?<![\d.:,])\b(?P<h>1[0-2]|0?[1-9])\s*{_MERIDIEM}", re.I)

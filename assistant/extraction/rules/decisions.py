@@ -132,7 +132,9 @@ def find_decisions(sentences: Sequence[Sentence], skip: set[int]) -> tuple[list[
         if reply is Reply.REFUSE:
             rejected.append(Rejected(s.index, text))
         elif reply is Reply.AGREE or (
-            not s.is_question and p.group(0).lower().lstrip().startswith(("let's", "let us"))
+            not s.is_question
+            and p.group(0).lower().lstrip().startswith(("let's", "let us"))
+            and s.index >= len(sentences) // 20  # the opening lines set the agenda ("Let's review Monday's outage")
         ):
             agreed = next((a.index for a in after if a.speaker != s.speaker), None)
             found.append(

@@ -13,6 +13,12 @@ from dataclasses import dataclass
 from assistant.domain.transcript import Segment
 
 _SPLIT = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[\"'(\[]?[A-Z0-9])")
+# ASR run-ons: "…by the 18th, do we need a second CDN provider, nobody…" — a question starts there.
+_RUN_ON_QUESTION = re.compile(
+    r",\s+(?=(?:do|does|did|should|shall|can|could|would|will|is|are|was|were|have|has)\s+"
+    r"(?:we|you|they|it|the|our|this|that|there|all|any|anyone|everyone|somebody|someone)\b)",
+    re.I,
+)
 _WS = re.compile(r"\s+")
 
 
@@ -61,7 +67,16 @@ JOIN_GAP_S = 2.0
 
 def split_text(text: str) -> list[str]:
     parts = [p.strip() for p in _SPLIT.split(_WS.sub(" ", text).strip())]
-    return [p for p in parts if p]
+    out: list[str] = []
+    for part in parts:
+        start = 0
+        for m in _RUN_ON_QUESTION.finditer(part):
+            # Only after a real clause: "David, can you…" is one sentence addressed to David.
+            if len(part[start : m.start()].split()) >= 4:
+                out.append(part[start : m.start()].strip() + ".")
+                start = m.end()
+        out.append(part[start:].strip())
+    return [p for p in out if p and p != "."]
 
 
 def _runs(segments: Sequence[Segment]) -> list[list[Segment]]:
