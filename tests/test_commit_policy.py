@@ -165,20 +165,3 @@ def test_clean_growing_hypotheses_commit_everything_once(truth: list[str], data:
         policy.insert(spoken[:cut])
     policy.flush()
     assert [w.text for w in policy.committed] == [w.text for w in spoken]
-
-
-def test_commit_policy_and_streaming_import_light() -> None:
-    """The policy is pure; the streaming engine loads faster-whisper only with a model, never the TUI."""
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    code = (
-        "import sys, assistant.transcription.commit as c\n"
-        "assert not {'numpy', 'faster_whisper', 'textual'} & set(sys.modules), 'commit'\n"
-        "import assistant.transcription.streaming\n"
-        "assert not {'faster_whisper', 'textual'} & set(sys.modules), 'streaming'\n"
-    )
-    root = Path(__file__).resolve().parents[1]
-    result = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr

@@ -1,15 +1,14 @@
 """Starting the UI from the command line: problems found before the UI starts are one line on stderr and
-a non-zero exit (no half-drawn screen), and only `assistant/tui` ever imports textual."""
+a non-zero exit (no half-drawn screen). That only `assistant/tui` imports textual is
+tests/test_import_contract.py's."""
 
 from __future__ import annotations
 
-import re
 import subprocess
-import sys
 from pathlib import Path
 
 from assistant.tui.scripted import seed_session
-from tests.support.cli import ROOT, assert_one_error_line, run_cli
+from tests.support.cli import assert_one_error_line, run_cli
 
 
 def one_error_line(proc: subprocess.CompletedProcess[str]) -> str:
@@ -53,22 +52,3 @@ def test_open_needs_a_recording_or_a_session(tmp_path: Path) -> None:
     proc = run_cli("open", "--sessions-dir", str(tmp_path))
     assert proc.returncode != 0
     assert "RECORDING" in one_error_line(proc)
-
-
-def test_headless_commands_do_not_import_textual() -> None:
-    code = (
-        "import sys, assistant.cli, assistant.live.headless, assistant.pipeline, assistant.session.commands\n"
-        "assert 'textual' not in sys.modules, 'textual imported'\n"
-    )
-    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 0, proc.stderr
-
-
-def test_only_the_tui_package_imports_textual() -> None:
-    pattern = re.compile(r"^\s*(from|import)\s+textual\b", re.MULTILINE)
-    offenders = [
-        str(path.relative_to(ROOT))
-        for path in (ROOT / "assistant").rglob("*.py")
-        if "tui" not in path.relative_to(ROOT / "assistant").parts and pattern.search(path.read_text())
-    ]
-    assert offenders == []

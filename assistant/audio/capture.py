@@ -1,4 +1,5 @@
-"""Live microphone capture through PortAudio (sounddevice). The only module that imports sounddevice.
+"""Live microphone capture through PortAudio (sounddevice). The only module that imports sounddevice
+(evidence playback, `assistant.audio.playback`, gets it from `load_sounddevice`).
 
 sounddevice is imported lazily, inside functions: `import sounddevice` fails with OSError when the
 libportaudio2 system library is missing, and everything that does not record (file processing,
@@ -36,7 +37,8 @@ class InputDevice:
     is_default: bool
 
 
-def _sounddevice() -> ModuleType:
+def load_sounddevice() -> ModuleType:
+    """The sounddevice module; AudioDeviceError (one line) when PortAudio is missing or fails."""
     try:
         import sounddevice
     except OSError as exc:  # sounddevice raises OSError('PortAudio library not found')
@@ -49,7 +51,7 @@ def _sounddevice() -> ModuleType:
 
 def list_devices() -> list[InputDevice]:
     """Every device that can record (the default one marked); AudioDeviceError if there is none."""
-    sd = _sounddevice()
+    sd = load_sounddevice()
     try:
         raw: Any = sd.query_devices()
         default_in = int(sd.default.device[0])
@@ -152,7 +154,7 @@ class Capture:
     def start(self) -> None:
         if self._stream is not None:
             return
-        sd = _sounddevice()
+        sd = load_sounddevice()
         device = resolve_device(list_devices(), self._device_spec)
         try:
             stream = sd.InputStream(

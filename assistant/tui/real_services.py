@@ -16,7 +16,7 @@ from assistant.domain.postmortem import MeetingDetails, Postmortem
 from assistant.domain.transcript import Transcript
 from assistant.live.workers import LlmWorker
 from assistant.session import Session
-from assistant.tui.playback import SoundDevicePlayer
+from assistant.audio.playback import SoundDevicePlayer
 from assistant.tui.services import Cancelled, CountProgress, Emit, Prepared, Services, TimeProgress
 
 if TYPE_CHECKING:

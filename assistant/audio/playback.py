@@ -1,12 +1,13 @@
 """Play a stretch of a session's recording (the evidence of a proposal) on the default output device.
 
 Best effort by design: a laptop without speakers, a container without PortAudio or a half-written WAV
-must never break the review, so every failure becomes a reason string. sounddevice is imported lazily
-(it raises OSError at import without libportaudio2) and only here and in `assistant.audio.capture`.
+must never break the review, so every failure becomes a reason string. sounddevice comes from
+`assistant.audio.capture` (its only importer, lazily: it raises OSError at import without libportaudio2).
 """
 
 from __future__ import annotations
 
+import sys
 import wave
 from pathlib import Path
 from typing import Any
@@ -42,8 +43,9 @@ class SoundDevicePlayer:
         if len(samples) == 0:
             return "no audio at that time"
         try:
-            import sounddevice as sd
+            from assistant.audio.capture import load_sounddevice  # PortAudio only when something plays
 
+            sd = load_sounddevice()
             output = sd.default.device[1]
             if output is None or int(output) < 0:
                 return "no audio output device"
@@ -54,8 +56,6 @@ class SoundDevicePlayer:
 
     def stop(self) -> None:
         try:
-            import sys
-
             sd = sys.modules.get("sounddevice")  # never import it just to stop nothing
             if sd is not None:
                 sd.stop()

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.tui.playback import PAD_SECONDS, read_stretch
+from assistant.audio.playback import PAD_SECONDS, read_stretch
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -40,7 +40,7 @@ def test_no_output_device_gives_a_reason_not_an_exception(tmp_path: Path) -> Non
     wav = tmp_path / "audio.wav"
     write_ramp(wav, 2.0)
     code = (
-        "import sys; from pathlib import Path; from assistant.tui.playback import SoundDevicePlayer\n"
+        "import sys; from pathlib import Path; from assistant.audio.playback import SoundDevicePlayer\n"
         "p = SoundDevicePlayer()\n"
         f"print(p.play(Path({str(wav)!r}), 0.5, 1.0)); print(p.play(Path('/nonexistent.wav'), 0, 1)); p.stop()\n"
     )
