@@ -1,6 +1,6 @@
 """Durable sessions: one folder per meeting holding its audio, committed transcript, proposals with their
 review state and meeting details, written so that a crash at any moment loses no committed segment and
-no review decision. See `store` for the folder layout."""
+no review decision. See `core` for the folder layout."""
 
 from assistant.session.listing import ListedState, SessionInfo, list_sessions
 from assistant.session.meta import SESSION_STATES, SessionState
