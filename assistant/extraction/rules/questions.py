@@ -75,7 +75,7 @@ def _overlap(a: str, b: str) -> float:
 
 def _answered_later(sentences: Sequence[Sentence], q: Sentence) -> bool:
     for s in sentences[q.index + 1 :]:
-        if s.turn <= q.turn + 2 or s.is_question:
+        if s.turn <= q.turn or s.is_question:
             continue
         overlap = _overlap(q.text, s.text)
         if _LATER_ANSWER.search(s.text) and overlap >= 0.3:
