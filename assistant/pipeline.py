@@ -28,6 +28,7 @@ from assistant.speakers.names import (
     speaker_summaries,
     transcript_labels,
 )
+from assistant.speakers.vocatives import infer_speaker_names
 from assistant.transcription.file import transcribe_file
 from assistant.transcription.whisper import ProgressFn
 
@@ -42,7 +43,9 @@ class SpeakerOptions:
     ask: AskNames | None = None
     """Called once after diarization when `names` is empty (the interactive prompt)."""
     notify: Callable[[str], None] | None = None
-    """Receives one line when attribution is off (not installed, disabled, failed)."""
+    """Receives one line when attribution is off (not installed, disabled, failed), or names were inferred."""
+    infer: bool = True
+    """Name voices left anonymous from the conversation's vocatives (see `name_speakers`)."""
 
 
 @dataclass
@@ -96,7 +99,7 @@ def process_recording(
     transcript_path = out_dir / f"{stem}.transcript.json"
     # Saved before naming (a mistyped label must not cost the transcription), again once named.
     atomic_write_text(transcript_path, attribution.transcript.model_dump_json(indent=2))
-    speakers = name_speakers(attribution.transcript, options)
+    speakers = name_speakers(attribution.transcript, options, details.attendees)
     transcript = named_transcript(attribution.transcript, speakers)
     atomic_write_text(transcript_path, transcript.model_dump_json(indent=2))
     details = details.model_copy(update={"recording": path.name, "duration_s": round(transcript.duration, 2)})
@@ -113,8 +116,10 @@ def process_recording(
     return ProcessResult(transcript, pm, outputs, speakers, summaries, attribution.off_reason)
 
 
-def name_speakers(transcript: Transcript, options: SpeakerOptions) -> SpeakerNames:
-    """Names for the transcript's speakers: the given mapping, else whatever `ask` returns.
+def name_speakers(transcript: Transcript, options: SpeakerOptions, attendees: Sequence[str] = ()) -> SpeakerNames:
+    """Names for the transcript's speakers: the given mapping, else whatever `ask` returns; voices
+    still anonymous then get the attendee name the conversation gives them ("David, can you…" answered
+    by that voice), when it does so clearly (`assistant.speakers.vocatives`).
 
     Raises SpeakerNameError for a label the recording does not have (before the slow LLM pass).
     """
@@ -127,4 +132,16 @@ def name_speakers(transcript: Transcript, options: SpeakerOptions) -> SpeakerNam
         mapping = options.ask(speaker_summaries(transcript, names))
     if mapping:
         names.apply(mapping, labels)
+    if options.infer and attendees:
+        named = set(names.names.values())
+        guessed = {
+            label: name
+            for label, name in infer_speaker_names(transcript.segments, attendees).items()
+            if label not in names.names and name not in named
+        }
+        if guessed:
+            names.apply(guessed, labels)
+            if options.notify:
+                pairs = ", ".join(f"{label}={name}" for label, name in sorted(guessed.items()))
+                options.notify(f"speakers named from how people addressed them: {pairs} (change with --speaker-names)")
     return names
