@@ -15,7 +15,7 @@ from assistant.checks.support import content_words
 from assistant.extraction.rules.dialogue import AGREE, REFUSE, Reply, addressee, reply_to
 from assistant.extraction.rules.due import due_phrase
 from assistant.extraction.rules.lexicon import tidy
-from assistant.extraction.rules.sentences import Sentence, next_turns
+from assistant.extraction.rules.sentences import Sentence, next_turns, rest_of_turn
 
 # What follows a commitment and makes it no task: "I'll be honest", "I'll start with the timeline".
 _NOT_A_TASK = re.compile(
@@ -105,6 +105,12 @@ def _due_near(sentences: Sequence[Sentence], i: int, replies: Sequence[Sentence]
     due, _ = due_phrase(sentences[i].text)
     if due:
         return due, []
+    # The speaker dates it in a sentence of its own: "I'll fix the probe. Before Friday."
+    own = [s for s in rest_of_turn(sentences, i)[:1] if len(s.text.split()) <= 6]
+    for s in own:
+        found, _ = due_phrase(s.text)
+        if found:
+            return found, [s.index]
     for s in replies[:2]:
         if len(s.text.split()) > 8 and not AGREE.match(s.text):
             continue  # a longer reply is its own statement (often the next item), not this one's date
@@ -187,7 +193,9 @@ def find_actions(sentences: Sequence[Sentence], names: Sequence[str], skip: set[
             owner = _canonical(m.group("name"), names)
             rest = m.group("rest")
             if not _NOT_A_TASK.match(rest):
-                out.append(ActionFind(s.index, _task_text(rest, due_span, m.start("rest")), owner, due, [s.index]))
+                d, dcited = _due_near(sentences, s.index, [])
+                task = _task_text(rest, due_span, m.start("rest"))
+                out.append(ActionFind(s.index, task, owner, d, [s.index, *dcited]))
                 continue
         # 4. "I'll…": the speaker (the checks resolve "I" to the attributed speaker).
         m = _FIRST_PERSON.search(text)
@@ -199,7 +207,8 @@ def find_actions(sentences: Sequence[Sentence], names: Sequence[str], skip: set[
             verb = m.group(0).strip()
             if re.search(r"(?:write|add|get|look into|follow up|set up|pick up|own|take|handle)$", verb, re.I):
                 rest = verb.split()[-1] + " " + rest
-            out.append(ActionFind(s.index, _task_text(rest, due_span, m.end()), "I", due, [s.index]))
+            d, dcited = _due_near(sentences, s.index, [])
+            out.append(ActionFind(s.index, _task_text(rest, due_span, m.end()), "I", d, [s.index, *dcited]))
             continue
         # 5. "Someone should…" / "we should…": nobody owns it.
         m = _GROUP.search(text) or _WE_SHOULD.search(text)

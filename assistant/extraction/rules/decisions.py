@@ -37,7 +37,7 @@ PROPOSAL = re.compile(
     re.I,
 )
 _MEETING_MOVE = re.compile(
-    r"^(?:start|begin|move on|move to (?:the|our) next|go|look|talk|turn|switch|get|hear|recap|review|wrap|do the|take|walk|jump|dig|"
+    r"^(?:leave (?:it|that|this|them)|hold (?:it|that|this)|table (?:it|that|this)|start|begin|move on|move to (?:the|our) next|go|look|talk|turn|switch|get|hear|recap|review|wrap|do the|take|walk|jump|dig|"
     r"focus|continue|keep|come back|go back|see|discuss|think|not decide|park|skip|pause|break|circle|spend|"
     r"pick|try to|run through|finish|close|end|call it|stop|quickly|first|now|spend|capture|note|list|"
     r"make sure we|check in|also talk|get started|kick off)\b",

@@ -41,11 +41,11 @@ REFUSE_ANYWHERE = re.compile(
 DONT_KNOW = re.compile(
     r"\b(?:(?:i|we) (?:really |honestly |just |still )?(?:don't|do not|didn't|did not) know\b|neither do i|nor do i|"
     r"(?:nobody|no one|none of us) (?:here )?(?:can|could|is able to|will be able to) (?:decide|answer|say|tell)|can't decide|cannot decide|"
-    r"(?:agreed|so|okay),? (?:that's |it's |that is )?open\b|i don't know|i do not know|don't know yet|do not know yet|no idea|not sure|unclear|good question|"
+    r"(?:agreed|so|okay),? (?:that's |it's |that is )?open\b|^(?:also|still|that's|that is|it's|both|this one is)\s+(?:still\s+)?open\b|i don't know|i do not know|don't know yet|do not know yet|no idea|not sure|unclear|good question|"
     r"we don't know|we do not know|nobody knows|no one knows|hard to say|can't say|cannot say|open question|"
     r"we didn't settle|we did not settle|not settled|don't have an answer|do not have an answer|no answer|"
     r"still (?:open|unclear|unknown|undecided)|to be decided|tbd|need to find out|have to find out|"
-    r"park (?:it|that|this)|take (?:it|that|this) offline|revisit|come back to (?:it|that|this) later|"
+    r"park (?:it|that|this)|hold (?:that|it|this)(?: one| thought| for now)?\b|leave (?:it|that|this) (?:for now|there|for later)|take (?:it|that|this) offline|revisit|come back to (?:it|that|this) later|"
     r"let's not decide|we'll see|who knows|we can't answer|we cannot answer|we can not answer|can't answer that|cannot answer that|"
     r"(?:stays?|remains?|is still|are still|left|leave (?:it|that|this|them|those)|keep (?:it|that|this|them|those)) open|open as well|leave (?:it|that|this) open|keep (?:it|that|this) open|nobody has an answer|haven't decided|have not decided|"
     r"no consensus|not agreed|we disagree|we don't agree)\b",

@@ -22,6 +22,7 @@ HEADING = re.compile(
 # Words addressed to the assistant or the note-taker: never evidence for an item of their own.
 TO_ASSISTANT = re.compile(
     r"^(?:(?:hey|okay|ok|so|and)[,]?\s+)*(?:assistant|bot|ai|notetaker|note taker|note-taker|computer|scribe)\b|"
+    r"[,.]\s*(?:hey\s+)?assistant\s*[,.:]|"
     r"\b(?:note (?:that|this) down|write (?:that|this) down|mark (?:that|this|it) (?:down )?as|"
     r"add (?:that|this) (?:as|to) (?:an? )?(?:action|decision|item|question)|record (?:that|this) as|"
     r"put (?:that|this) (?:in|on) the (?:notes|list|doc|postmortem)|make a note|take a note|log (?:that|this) as|"

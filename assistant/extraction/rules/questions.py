@@ -75,7 +75,11 @@ def _overlap(a: str, b: str) -> float:
 
 def _answered_later(sentences: Sequence[Sentence], q: Sentence) -> bool:
     for s in sentences[q.index + 1 :]:
-        if s.turn <= q.turn or s.is_question:
+        if s.turn <= q.turn:
+            continue
+        if s.is_question:
+            if _overlap(q.text, s.text) >= 0.5:
+                return True  # asked again later ("so, why did the failover not kick in?"): judged there
             continue
         overlap = _overlap(q.text, s.text)
         if _LATER_ANSWER.search(s.text) and overlap >= 0.3:
