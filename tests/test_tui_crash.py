@@ -16,14 +16,14 @@ import pytest
 from assistant.domain.postmortem import ReviewStatus
 from assistant.session import Session
 from assistant.tui.scripted import seed_session
-from tests.support.tmux import Tmux, terminal_env, tmux  # noqa: F401  (tmux is a fixture)
+from tests.support.tmux import Tmux, terminal_env
 
 NAME = "inc-2041-review"
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 
 
-def test_decisions_survive_kill_9(tmux: Tmux, tmp_path: Path) -> None:  # noqa: F811
+def test_decisions_survive_kill_9(tmux: Tmux, tmp_path: Path) -> None:
     root = tmp_path / "sessions"
     seed_session(root, NAME)
     # exec: the pane's process *is* the app, so its pid is the one to kill.

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import threading
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
@@ -27,25 +25,12 @@ from assistant.tui.scripted import (
     scripted_services,
     seed_session,
 )
-from tests.support.pilot import until
-
-Scenario = Callable[[PostmortemApp, Pilot[int]], Awaitable[None]]
+from tests.support.pilot import Scenario, drive, until
 
 
 def run_home(root: Path, scenario: Scenario, *, live: ScriptedLive | None = None,
              importer: ScriptedImporter | None = None) -> PostmortemApp:  # fmt: skip
-    app = create_app(scripted_services(root, live=live, importer=importer), StartHome())
-
-    async def go() -> None:
-        async with app.run_test(size=(80, 24)) as pilot:
-            await until(pilot, lambda: isinstance(app.screen, HomeScreen))
-            await scenario(app, pilot)
-            if app.is_running:
-                await pilot.press("ctrl+q")
-                await pilot.press("y")
-
-    asyncio.run(go())
-    return app
+    return drive(create_app(scripted_services(root, live=live, importer=importer), StartHome()), HomeScreen, scenario)
 
 
 def status(app: PostmortemApp) -> str:

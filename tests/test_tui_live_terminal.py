@@ -21,7 +21,7 @@ from assistant.errors import SessionError
 from assistant.session import Session
 from tests.support.cli import run_cli
 from tests.support.fixture_meetings import load_meeting
-from tests.support.tmux import Tmux, terminal_env, tmux  # noqa: F401  (tmux is a fixture)
+from tests.support.tmux import Tmux, terminal_env
 from tests.support.virtual_mic import VirtualMic
 
 # A 1.5B model on two shared cores can take minutes per window: far above the default 900 s budget.
@@ -30,7 +30,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.llm, pytest.mark.timeout(3600)]
 NAME = "live-tmux"
 
 
-def test_live_meeting_in_a_real_terminal(virtual_mic: VirtualMic, tmux: Tmux, tmp_path: Path) -> None:  # noqa: F811
+def test_live_meeting_in_a_real_terminal(virtual_mic: VirtualMic, tmux: Tmux, tmp_path: Path) -> None:
     meeting = load_meeting("tls-cert")
     root = tmp_path / "sessions"
     env = terminal_env() | {"PULSE_SERVER": virtual_mic.server}

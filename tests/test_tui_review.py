@@ -7,11 +7,9 @@ survives the process, not what the widgets show.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import json
 import wave
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
@@ -19,23 +17,22 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from assistant.cli import main as cli_main
-from assistant.domain.postmortem import ActionItem, ReviewStatus
+from assistant.domain.postmortem import ActionItem, Item, ReviewStatus
 from assistant.session import Session
-from assistant.tui.app import PostmortemApp, StartReview, create_app
+from assistant.tui.app import PostmortemApp
 from assistant.tui.screens.edit import EditScreen
 from assistant.tui.screens.export import ExportScreen
 from assistant.tui.screens.review import ReviewScreen
-from assistant.tui.scripted import RecordingPlayer, scripted_services, seed_session
+from assistant.tui.scripted import RecordingPlayer, seed_session
 from assistant.tui.widgets.proposals import ProposalList
 from assistant.tui.widgets.transcript import EvidenceTranscript
-from tests.support.pilot import until
+from tests.support.pilot import Scenario, until
+from tests.support.pilot import run_review as review_session
 
 NAME = "inc-2041-review"
 # The seeded meeting's items in list order (action items first, then decisions, questions, the rest).
 ORDER = ["act-alert", "act-runbook", "act-jobs", "dec-auto", "q-owner", "tl-expired", "why-1"]
 FLAGGED = {"act-jobs"}
-
-Scenario = Callable[[PostmortemApp, Pilot[int]], Awaitable[None]]
 
 
 @pytest.fixture
@@ -46,19 +43,10 @@ def root(tmp_path: Path) -> Path:
 
 def run_review(root: Path, scenario: Scenario, *, player: RecordingPlayer | None = None,
                size: tuple[int, int] = (80, 24)) -> PostmortemApp:  # fmt: skip
-    app = create_app(scripted_services(root, player=player, export_dir=root.parent), StartReview(NAME))
-
-    async def go() -> None:
-        async with app.run_test(size=size) as pilot:
-            await until(pilot, lambda: isinstance(app.screen, ReviewScreen))
-            await scenario(app, pilot)
-            await pilot.press("ctrl+q")
-
-    asyncio.run(go())
-    return app
+    return review_session(root, NAME, scenario, player=player, export_dir=root.parent, size=size)
 
 
-def on_disk(root: Path) -> dict[str, ActionItem | object]:
+def on_disk(root: Path) -> dict[str, Item]:
     with Session.open(root, NAME, readonly=True) as session:
         return {i.id: i for i in session.postmortem.all_items()}
 
@@ -172,7 +160,7 @@ def test_edit_typed_owner_escape_cancels_and_empty_text_is_refused(root: Path) -
         assert "cannot be empty" in str(app.screen.query_one("#edit-error").render())
         await pilot.press("escape")
         await until(pilot, lambda: isinstance(app.screen, ReviewScreen))
-        assert not on_disk(root)["act-alert"].edited  # type: ignore[attr-defined]
+        assert not on_disk(root)["act-alert"].edited
         await pilot.press("e")
         await until(pilot, lambda: isinstance(app.screen, EditScreen))
         await pilot.press("tab", "home", "ctrl+k", *"Dana", "ctrl+s")  # typed, not an attendee

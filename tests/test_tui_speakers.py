@@ -7,7 +7,6 @@ a restarted app must show the same names.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from textual.pilot import Pilot
@@ -16,7 +15,7 @@ from textual.widgets import Input, OptionList
 from assistant.domain.postmortem import ActionItem, Flag
 from assistant.session import Session
 from assistant.speakers.names import SpeakerNames
-from assistant.tui.app import PostmortemApp, StartLive, StartReview, create_app
+from assistant.tui.app import PostmortemApp, StartLive, create_app
 from assistant.tui.navigation import MeetingSetup
 from assistant.tui.screens.help import HelpScreen
 from assistant.tui.screens.live import LiveScreen
@@ -32,7 +31,8 @@ from assistant.tui.scripted import (
     seed_session,
 )
 from assistant.tui.widgets.transcript import EvidenceTranscript
-from tests.support.pilot import until
+from tests.support.pilot import Scenario, until
+from tests.support.pilot import run_review as review_session
 
 NAME = "inc-2041-speakers"
 # What diarization might have made of the demo meeting: Lisa S1, Tom split in two (S2 and S4), Peter
@@ -54,19 +54,8 @@ def diarized_lines() -> list[tuple[str, str]]:
     return lines
 
 
-Scenario = Callable[[PostmortemApp, Pilot[int]], Awaitable[None]]
-
-
 def run_review(root: Path, scenario: Scenario, size: tuple[int, int] = (80, 24)) -> None:
-    app = create_app(scripted_services(root), StartReview(NAME))
-
-    async def go() -> None:
-        async with app.run_test(size=size) as pilot:
-            await until(pilot, lambda: isinstance(app.screen, ReviewScreen))
-            await scenario(app, pilot)
-            await pilot.press("ctrl+q")
-
-    asyncio.run(go())
+    review_session(root, NAME, scenario, size=size)
 
 
 def saved(root: Path) -> SpeakerNames:
