@@ -17,9 +17,9 @@ from assistant.domain.postmortem import MeetingDetails, Postmortem
 from assistant.domain.transcript import Transcript
 from assistant.export import write_outputs
 from assistant.export.atomic import atomic_write_text
-from assistant.extraction.extractor import Extractor, WindowProgress
-from assistant.extraction.prompts import PromptLibrary
-from assistant.llm_backend import open_llm
+from assistant.extraction.client import ChatClient
+from assistant.extraction.extractor import WindowProgress
+from assistant.extraction.factory import make_extractor, open_extractor
 from assistant.speakers.filemode import attribute_recording
 from assistant.speakers.names import (
     SpeakerNames,
@@ -30,7 +30,7 @@ from assistant.speakers.names import (
 )
 from assistant.speakers.vocatives import infer_speaker_names
 from assistant.transcription.file import transcribe_file
-from assistant.transcription.whisper import ProgressFn
+from assistant.transcription.protocol import ProgressFn, Transcriber
 
 AskNames = Callable[[Sequence[SpeakerSummary]], Mapping[str, str]]
 """Asks a person to name the speakers (label -> name; labels left out stay anonymous)."""
@@ -69,12 +69,13 @@ def draft_postmortem(
     settings: Settings,
     progress: WindowProgress | None = None,
     on_llm_ready: Callable[[], None] | None = None,
+    client: ChatClient | None = None,
 ) -> Postmortem:
+    """The checked draft. `client`: the LLM to ask (default: the configured one, started here)."""
     with ExitStack() as stack:
-        client = open_llm(settings, stack)
+        extractor = make_extractor(client, settings) if client is not None else open_extractor(settings, stack)
         if on_llm_ready:
             on_llm_ready()
-        extractor = Extractor(client, PromptLibrary(settings.storage.prompts_dir), settings.llm.window_tokens)
         pm = extractor.extract(transcript.segments, details, progress=progress)
     apply_checks(pm, transcript)
     return pm
@@ -88,9 +89,12 @@ def process_recording(
     asr_progress: ProgressFn | None = None,
     llm_progress: WindowProgress | None = None,
     speaker_options: SpeakerOptions | None = None,
+    transcriber: Transcriber | None = None,
+    client: ChatClient | None = None,
 ) -> ProcessResult:
+    """`transcriber` and `client` replace the configured speech model and LLM (tests pass fakes)."""
     options = speaker_options or SpeakerOptions()
-    transcript = transcribe_file(path, settings, hotwords_for(details, settings), asr_progress)
+    transcript = transcribe_file(path, settings, hotwords_for(details, settings), asr_progress, transcriber)
     attribution = attribute_recording(path, transcript, enabled=settings.speakers.enabled)
     if attribution.off_reason and options.notify:
         options.notify(attribution.off_reason)
@@ -102,14 +106,14 @@ def process_recording(
     speakers = name_speakers(attribution.transcript, options, details.attendees)
     transcript = named_transcript(attribution.transcript, speakers)
     atomic_write_text(transcript_path, transcript.model_dump_json(indent=2))
-    details = details.model_copy(update={"recording": path.name, "duration_s": round(transcript.duration, 2)})
+    details = details.with_recording(path.name, transcript.duration)
     outputs_extra = {"transcript": transcript_path}
     if attribution.diarization is not None:
         # The naming, kept next to the draft (labels refer to this recording's diarization).
         speakers_path = out_dir / f"{stem}.speakers.json"
         atomic_write_text(speakers_path, speakers.model_dump_json(indent=2) + "\n")
         outputs_extra["speakers"] = speakers_path
-    pm = draft_postmortem(transcript, details, settings, llm_progress)
+    pm = draft_postmortem(transcript, details, settings, llm_progress, client=client)
     outputs = write_outputs(pm, out_dir, stem)
     outputs.update(outputs_extra)
     summaries = speaker_summaries(attribution.transcript, speakers)

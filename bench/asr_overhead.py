@@ -24,19 +24,16 @@ import json
 import os
 import statistics
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
-from unittest import mock
 
 from assistant.audio.decode import SAMPLE_RATE, decode_file
 from assistant.config import Settings, load_settings
 from assistant.domain.postmortem import MeetingDetails
 from assistant.pipeline import hotwords_for
-from assistant.transcription import file as file_module
 from assistant.transcription.file import transcribe_file
 from assistant.transcription.whisper import WhisperTranscriber
 from bench.fixture_script import attendees_of
@@ -89,16 +86,6 @@ def timed(fn: Callable[[], list[str]]) -> tuple[Sample, list[str]]:
     return Sample(round(time.perf_counter() - wall, 4), round(time.process_time() - cpu, 4)), words
 
 
-@contextmanager
-def reuse_model(transcriber: WhisperTranscriber | None) -> Iterator[None]:
-    """Make `transcribe_file` use an already-loaded transcriber (None: let it load its own)."""
-    if transcriber is None:
-        yield
-        return
-    with mock.patch.object(file_module, "WhisperTranscriber", lambda _asr: transcriber):
-        yield
-
-
 def run_raw(settings: Settings, shared: WhisperTranscriber, path: Path, hotwords: list[str], load: bool) -> list[str]:
     # With `load`, build the WhisperModel exactly as the pipeline does (same device, compute type and
     # threads); the wrapper adds nothing measurable beyond WhisperModel(...) itself.
@@ -111,8 +98,8 @@ def run_raw(settings: Settings, shared: WhisperTranscriber, path: Path, hotwords
 def run_pipeline(
     settings: Settings, shared: WhisperTranscriber, path: Path, hotwords: list[str], load: bool
 ) -> list[str]:
-    with reuse_model(None if load else shared):
-        transcript = transcribe_file(path, settings, hotwords)
+    # Without `load`, the already-loaded transcriber (with it, `transcribe_file` loads its own).
+    transcript = transcribe_file(path, settings, hotwords, transcriber=None if load else shared)
     return [w.text for seg in transcript.segments for w in seg.words]
 
 

@@ -1,27 +1,32 @@
-"""The app's final pass frees the idle LLM server before re-diarizing (the headless path is checked
-end to end in test_live_e2e.py, the server's pause and restart in test_embedded_server.py)."""
+"""The final pass (the core's, for the app and `record --headless` alike) frees the idle LLM server
+before re-diarizing (the headless path is checked end to end in test_live_e2e.py, the server's pause
+and restart in test_embedded_server.py)."""
 
 from __future__ import annotations
 
-from contextlib import ExitStack
 from pathlib import Path
-from types import SimpleNamespace
+from typing import Any
 
+import numpy as np
 import pytest
 
-from assistant.domain.transcript import Transcript
-from assistant.extraction.extractor import Extractor
+from assistant.config import Settings
+from assistant.domain.postmortem import MeetingDetails
+from assistant.domain.transcript import Segment
+from assistant.extraction.client import ChatClient
+from assistant.extraction.factory import make_extractor
 from assistant.extraction.llm import LLMClient
-from assistant.extraction.prompts import PromptLibrary
-from assistant.speakers.names import SpeakerNames
-from assistant.speakers.voiceprints import Voiceprints
-from assistant.tui.real_services import _EngineRun, _Models
+from assistant.live.meeting import Meeting
+from assistant.session import Session
+from tests.support.fakes import FakeChat, IdleThreads
 
 
-def _run(extractor: Extractor | None) -> _EngineRun:
-    models = _Models(transcriber=None, extractor=extractor, stack=ExitStack(), diarizer=object())  # type: ignore[arg-type]
-    engine = SimpleNamespace(session=SimpleNamespace(audio_path=Path("audio.wav")))
-    return _EngineRun(engine, models, 0.8)  # type: ignore[arg-type]
+class _Diarizer:
+    def embed(self, audio: Any) -> np.ndarray | None:
+        return None
+
+    def diarize_file(self, path: Path) -> Any:
+        raise AssertionError("replaced by the test")
 
 
 @pytest.fixture
@@ -31,19 +36,30 @@ def order(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     def diarize(*_args: object) -> None:
         calls.append("diarize")
 
-    monkeypatch.setattr("assistant.live.voices.final_speakers", diarize)
+    monkeypatch.setattr("assistant.live.meeting.final_speakers", diarize)
     return calls
 
 
-def test_final_speakers_releases_the_llm_first(order: list[str]) -> None:
-    client = LLMClient(base_url="http://127.0.0.1:9/v1", model="m", release=lambda: order.append("release"))
-    run = _run(Extractor(client, PromptLibrary()))
-    run.final_speakers(Transcript(), SpeakerNames(), Voiceprints())
+def _first_job(tmp_path: Path, settings: Settings, client: ChatClient | None) -> None:
+    session = Session.create(tmp_path, MeetingDetails(), "m")
+    session.add_segments([Segment(id=0, start=0.0, end=2.0, text="hello")])
+    extractor = make_extractor(client, settings) if client is not None else None
+    meeting = Meeting(session, IdleThreads(), extractor=extractor, diarizer=_Diarizer())
+    job = meeting.final_pass().start()
+    assert job is not None and job.what == "speakers"
+    job.run(lambda done, total: None)
+    session.close()
+
+
+def test_final_speakers_releases_the_llm_first(tmp_path: Path, settings: Settings, order: list[str]) -> None:
+    chat = FakeChat()
+    chat.events = order  # releases and requests land in the same list as the diarization
+    _first_job(tmp_path, settings, chat)
     assert order == ["release", "diarize"]
 
 
-def test_without_llm_or_release_hook_it_only_diarizes(order: list[str]) -> None:
-    _run(None).final_speakers(Transcript(), SpeakerNames(), Voiceprints())
+def test_without_llm_or_release_hook_it_only_diarizes(tmp_path: Path, settings: Settings, order: list[str]) -> None:
+    _first_job(tmp_path / "a", settings, None)
     remote = LLMClient(base_url="http://127.0.0.1:9/v1", model="m")  # a remote server is not ours to stop
-    _run(Extractor(remote, PromptLibrary())).final_speakers(Transcript(), SpeakerNames(), Voiceprints())
+    _first_job(tmp_path / "b", settings, remote)
     assert order == ["diarize", "diarize"]

@@ -140,7 +140,7 @@ def test_lag_dropped_audio_and_worker_errors_are_visible(tmp_path: Path) -> None
 
     async def scenario(app: PostmortemApp, pilot: Pilot[int]) -> None:
         screen = live_screen(app)
-        await until(pilot, lambda: screen.controller is not None and screen.controller.state.audio_end_s == 5.0)
+        await until(pilot, lambda: screen.meeting is not None and screen.meeting.state.audio_end_s == 5.0)
         lag = app.screen.query_one("#lag", Static)
         assert not lag.has_class("-visible")  # normal streaming latency is not news
         screen._emit(AsrStatus(lag_s=12.4, audio_end_s=20.0, step_s=3.0, behind=True, compute_s=4.0))

@@ -151,6 +151,10 @@ class MeetingDetails(BaseModel):
     recording: str | None = None
     duration_s: float | None = None
 
+    def with_recording(self, recording: str, duration_s: float) -> MeetingDetails:
+        """These details for a meeting recorded in the file named `recording`, `duration_s` long."""
+        return self.model_copy(update={"recording": recording, "duration_s": round(duration_s, 2)})
+
 
 class WindowStatus(BaseModel):
     """Outcome of one extraction window, so a failed window is visible, never a silent gap."""

@@ -26,7 +26,7 @@ from assistant.live.events import (
 )
 from assistant.live.jsonlines import fingerprint, item_record, segment_record
 from assistant.live.scheduler import ExtractionScheduler
-from assistant.live.workers import ExtractionJob, LlmWorker
+from assistant.live.workers import ExtractionJob, JobQueue
 from assistant.session import Session
 
 Output = Callable[[dict[str, Any]], None]
@@ -58,7 +58,7 @@ class LiveController:
         self,
         session: Session,
         scheduler: ExtractionScheduler,
-        llm: LlmWorker | None,
+        llm: JobQueue | None,
         output: Output,
         *,
         stream_started_at: float,

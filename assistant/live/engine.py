@@ -13,8 +13,8 @@ from assistant.live.voices import Embedder, VoiceWorker
 from assistant.live.workers import AsrWorker, AudioPump, Emit, LlmWorker
 from assistant.session import Session
 from assistant.speakers.voiceprints import MIN_SIMILARITY
+from assistant.transcription.protocol import WordTranscriber
 from assistant.transcription.streaming import StreamingTranscriber
-from assistant.transcription.whisper import WhisperTranscriber
 
 
 class LiveEngine:
@@ -22,7 +22,7 @@ class LiveEngine:
         self,
         session: Session,
         source: AudioSource,
-        transcriber: WhisperTranscriber,
+        transcriber: WordTranscriber,
         extractor: Extractor | None,
         emit: Emit,
         voices: Embedder | None = None,
@@ -50,6 +50,16 @@ class LiveEngine:
         self.stream_started_at = 0.0
         # Live speaker attribution (optional): its own thread, reading lines back from the recording.
         self.voices = VoiceWorker(voices, session.audio_path, emit, min_similarity) if voices is not None else None
+
+    @property
+    def recorded_s(self) -> float:
+        """Seconds in the recording, including what a resumed session already held."""
+        return self.recorder.duration
+
+    @property
+    def recording_error(self) -> str | None:
+        """Why the recording stopped being written (disk full, read-only), if it did."""
+        return self.recorder.error.message if self.recorder.error is not None else None
 
     def start(self) -> None:
         # The model is loaded by now (the caller built the transcriber): no audio piles up during a load.

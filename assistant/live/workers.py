@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 
@@ -23,7 +24,6 @@ from assistant.audio.source import AudioSource
 from assistant.domain.postmortem import MeetingDetails, Postmortem, WindowStatus
 from assistant.domain.transcript import Segment, Word
 from assistant.errors import AssistantError, LLMError
-from assistant.extraction.extractor import Extractor
 from assistant.extraction.llm import LLMUnavailable
 from assistant.extraction.windows import Window
 from assistant.live.events import (
@@ -36,7 +36,8 @@ from assistant.live.events import (
     TentativeChanged,
     WorkerFailed,
 )
-from assistant.transcription.streaming import StreamingTranscriber, StreamUpdate
+from assistant.transcription.protocol import AudioStream
+from assistant.transcription.streaming import StreamUpdate
 
 log = logging.getLogger(__name__)
 Emit = Callable[[LiveEvent], None]
@@ -80,7 +81,7 @@ class AudioPump(threading.Thread):
 
 class AsrWorker(threading.Thread):
     def __init__(
-        self, stream: StreamingTranscriber, inbox: queue.Queue[Audio | None], emit: Emit, time_offset: float = 0.0
+        self, stream: AudioStream, inbox: queue.Queue[Audio | None], emit: Emit, time_offset: float = 0.0
     ) -> None:
         super().__init__(name="asr", daemon=True)
         self.stream, self.inbox, self.emit = stream, inbox, emit
@@ -159,11 +160,25 @@ class ExtractionJob:
     requested_at: float
 
 
+class WindowExtractor(Protocol):
+    """What the LLM worker runs (`Extractor` focused on live windows)."""
+
+    def run_window(self, window: Window, details: MeetingDetails, known: str = "") -> Postmortem:
+        """Proposals from one window; raises LLMError (its kind chooses the backoff)."""
+
+
+class JobQueue(Protocol):
+    """Where the controller submits live windows (the LLM worker)."""
+
+    def submit(self, job: ExtractionJob) -> bool:
+        """Take `job`, or False at once when busy (the lines stay pending)."""
+
+
 class LlmWorker(threading.Thread):
     """Runs one extraction at a time. `submit` never blocks: a busy worker refuses the job and the
     scheduler keeps the lines pending."""
 
-    def __init__(self, extractor: Extractor, emit: Emit) -> None:
+    def __init__(self, extractor: WindowExtractor, emit: Emit) -> None:
         super().__init__(name="llm", daemon=True)
         self.extractor, self.emit = extractor, emit
         self._jobs: queue.Queue[ExtractionJob | None] = queue.Queue(maxsize=1)

@@ -7,13 +7,14 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from assistant.domain.postmortem import Item, Postmortem
+from assistant.domain.postmortem import IMPACT_FIELDS, Item, Postmortem, ReviewStatus
 from assistant.errors import SessionError
 
 # Identity, provenance and code-computed fields: a person edits what was said, not where or the flags.
 _NOT_EDITABLE = frozenset({"id", "status", "evidence", "flags", "edited"})
 
 UNDO_DEPTH = 500
+_LISTS = ("timeline", "what_worked", "what_didnt", "action_items", "decisions", "open_questions", "follow_up")
 
 
 def editable_fields(item: Item) -> frozenset[str]:
@@ -37,6 +38,26 @@ def validated_changes(item: Item, fields: dict[str, Any]) -> dict[str, Any]:
         where = ".".join(str(p) for p in first["loc"])
         raise SessionError(f"Invalid value for {where}: {first['msg']}.") from exc
     return {name: getattr(checked, name) for name in fields if getattr(checked, name) != getattr(item, name)}
+
+
+def drop_missing(pm: Postmortem, final: Postmortem) -> None:
+    """Remove from `pm` the unreviewed, unedited items that `final` (a final pass over a copy of `pm`)
+    no longer has: what the whole meeting does not support. Decisions made meanwhile stay."""
+    kept = {item.id for item in final.all_items()}
+
+    def stays(item: Item | None) -> bool:
+        return item is None or item.id in kept or item.status is not ReviewStatus.PROPOSED or item.edited
+
+    for name in _LISTS:
+        setattr(pm, name, [item for item in getattr(pm, name) if stays(item)])
+    pm.root_cause.whys = [item for item in pm.root_cause.whys if stays(item)]
+    if not stays(pm.root_cause.systemic_cause):
+        pm.root_cause.systemic_cause = None
+    if not stays(pm.summary):
+        pm.summary = None
+    for name in IMPACT_FIELDS:
+        if not stays(getattr(pm.impact, name)):
+            setattr(pm.impact, name, None)
 
 
 @dataclass

@@ -37,7 +37,7 @@ from assistant.session.reading import (
     read_transcript,
     reason,
 )
-from assistant.session.review import Change, validated_changes
+from assistant.session.review import Change, drop_missing, validated_changes
 from assistant.speakers.names import SpeakerNames
 
 LOCK_FILE = LOCK_NAME
@@ -237,6 +237,13 @@ class Session(SessionBase):
         self._pm.windows.sort(key=lambda w: w.index)
         self._check()
         self._save_postmortem()
+
+    def merge_final(self, final: Postmortem) -> None:
+        """Take a final pass made over a copy of these proposals (`Extractor.extract(..., draft=copy)`):
+        unreviewed proposals it dropped go, the rest is merged as by `merge_proposals` (checked, saved)."""
+        self._writable()
+        drop_missing(self._pm, final)
+        self.merge_proposals(final)
 
     def set_status(self, item_id: str, status: ReviewStatus) -> None:
         """Accept, reject or reset one item. Undoable."""

@@ -17,7 +17,7 @@ import numpy as np
 from assistant.audio.decode import SAMPLE_RATE, Audio, duration_hint, iter_decoded, probe_file
 from assistant.config import Settings
 from assistant.domain.transcript import Segment, Transcript
-from assistant.transcription.whisper import ProgressFn, WhisperTranscriber
+from assistant.transcription.protocol import ProgressFn, Transcriber
 
 PIECE_S = 300.0
 """Seconds per piece: features of 5 minutes are ~0.3 GB at most; one boundary per 5 minutes."""
@@ -27,12 +27,20 @@ _FRAME = SAMPLE_RATE // 10  # energy in 0.1 s frames, compared over 0.5 s
 
 
 def transcribe_file(
-    path: Path, settings: Settings, hotwords: list[str], progress: ProgressFn | None = None
+    path: Path,
+    settings: Settings,
+    hotwords: list[str],
+    progress: ProgressFn | None = None,
+    transcriber: Transcriber | None = None,
 ) -> Transcript:
+    """`transcriber`: the speech model to use (default: Whisper as `settings.asr` says, loaded here)."""
     probe_file(path)  # bad input fails before the model loads, with decode_file's one-line errors
     with closing(iter_decoded(path)) as chunks:
         total_hint = duration_hint(path)
-        transcriber = WhisperTranscriber(settings.asr)
+        if transcriber is None:
+            from assistant.transcription.whisper import WhisperTranscriber
+
+            transcriber = WhisperTranscriber(settings.asr)
         segments: list[Segment] = []
         language = "en"
         samples = 0

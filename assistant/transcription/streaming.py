@@ -17,7 +17,8 @@ import numpy as np
 from assistant.audio.decode import SAMPLE_RATE, Audio
 from assistant.domain.transcript import Segment, Word
 from assistant.transcription.commit import LocalAgreement
-from assistant.transcription.whisper import WhisperTranscriber, ends_sentence, split_sentences
+from assistant.transcription.protocol import WordTranscriber
+from assistant.transcription.whisper import ends_sentence, split_sentences
 
 MAX_LINE_WORDS = 40  # the same cap as the import pipeline's lines
 
@@ -48,7 +49,7 @@ class StreamUpdate:
 
 
 class StreamingTranscriber:
-    """LocalAgreement-2 streaming over a `WhisperTranscriber`.
+    """LocalAgreement-2 streaming over a `WordTranscriber` (Whisper, or a test's fake).
 
     Lag is `audio_end_s − max(committed_end_s, settled)`, where `settled` is the audio end of the
     last pass that left nothing uncommitted: silence after the last word is final too, and a lag
@@ -57,7 +58,7 @@ class StreamingTranscriber:
 
     def __init__(
         self,
-        transcriber: WhisperTranscriber,
+        transcriber: WordTranscriber,
         *,
         hotwords: Iterable[str] = (),
         first_id: int = 0,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -11,8 +11,7 @@ from assistant.audio.decode import SAMPLE_RATE, Audio
 from assistant.config import BUNDLED_ASR, AsrSettings
 from assistant.domain.transcript import Segment, Transcript, Word
 from assistant.errors import ModelError
-
-ProgressFn = Callable[[float, float], None]
+from assistant.transcription.protocol import ProgressFn
 
 
 def resolve_model(name: str, allow_download: bool = False) -> str:

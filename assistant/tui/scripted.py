@@ -25,6 +25,7 @@ from assistant.domain.postmortem import (
 )
 from assistant.domain.transcript import Segment, Transcript
 from assistant.errors import AudioDeviceError, LLMError, ModelError
+from assistant.extraction.merge import merge_into
 from assistant.live.events import (
     AsrStatus,
     AudioStatus,
@@ -34,11 +35,10 @@ from assistant.live.events import (
     StreamEnded,
     TentativeChanged,
 )
+from assistant.live.meeting import Meeting
 from assistant.live.voices import VoiceWorker
-from assistant.live.workers import LlmWorker
+from assistant.live.workers import JobQueue
 from assistant.session import Session, SessionState
-from assistant.speakers.names import SpeakerNames
-from assistant.speakers.voiceprints import Voiceprints
 from assistant.tui.services import Cancelled, CountProgress, Emit, Prepared, Services, TimeProgress
 
 # --- a small meeting -----------------------------------------------------------------------------
@@ -193,31 +193,31 @@ class _Prepared:
 
 
 class ScriptedRun:
-    """Replays steps from a thread, like the engine's threads; `stop_capture` ends the stream."""
+    """The meeting's threads (`LiveThreads`), replayed: steps are emitted from a thread, like the
+    engine's; `stop_capture` ends the stream. No audio is recorded, no live window is submitted."""
 
-    llm: LlmWorker | None = None
-    extracting = True  # its steps include proposals
+    llm: JobQueue | None = None
+    voices: VoiceWorker | None = None
     time_offset = 0.0
     stream_started_at = 0.0
+    recording_error: str | None = None
 
-    def __init__(
-        self,
-        steps: Sequence[Step],
-        emit: Emit,
-        final: Postmortem | None,
-        *,
-        end_when_done: bool,
-        gate: threading.Event | None = None,
-    ) -> None:
+    def __init__(self, steps: Sequence[Step], emit: Emit, *, end_when_done: bool,
+                 gate: threading.Event | None = None) -> None:  # fmt: skip
         self._steps = list(steps)
         self._gate = gate
         self._emit = emit
-        self._final = final
         self._end_when_done = end_when_done
         self._stop = threading.Event()
         self.closed = False
         self.final_calls = 0
         self._thread = threading.Thread(target=self._play, name="scripted-live", daemon=True)
+
+    @property
+    def recorded_s(self) -> float:
+        return max((s.event.recorded_s for s in self._steps if isinstance(s.event, AudioStatus)), default=0.0)
+
+    def start(self) -> None:
         self._thread.start()
 
     def _play(self) -> None:
@@ -232,31 +232,44 @@ class ScriptedRun:
             self._stop.wait()
         self._emit(StreamEnded())
 
-    voices: VoiceWorker | None = None
-    speakers_off: str | None = SCRIPTED_SPEAKERS_OFF
-
-    def final_speakers(self, transcript: Transcript, names: SpeakerNames, prints: Voiceprints) -> SpeakerNames | None:
-        return None
-
     def stop_capture(self) -> None:
         self._stop.set()
 
-    def final_pass(self, transcript: Transcript, details: MeetingDetails, progress: CountProgress) -> Postmortem | None:
-        self.final_calls += 1
-        progress(0, 1)
-        progress(1, 1)
-        return self._final
-
-    def close(self, timeout: float) -> None:
+    def shutdown(self, timeout: float = 10.0) -> None:
         self._stop.set()
-        self._thread.join(timeout)
+        if self._thread.is_alive():
+            self._thread.join(timeout)
         self.closed = True
 
 
 @dataclass
+class _ScriptedFinal:
+    """The final pass's extraction, scripted: `final`'s proposals merged into the draft."""
+
+    final: Postmortem | None
+    run: ScriptedRun
+
+    @property
+    def client(self) -> _ScriptedFinal:
+        return self  # nothing to release
+
+    def release_idle(self) -> None:
+        pass
+
+    def extract(self, segments: Sequence[Segment], details: MeetingDetails, draft: Postmortem | None = None,
+                progress: CountProgress | None = None) -> Postmortem:  # fmt: skip
+        self.run.final_calls += 1
+        if progress is not None:
+            progress(0, 1)
+            progress(1, 1)
+        pm = draft if draft is not None else Postmortem(details=details)
+        return merge_into(pm, self.final.model_copy(deep=True)) if self.final is not None else pm
+
+
+@dataclass
 class ScriptedLive:
-    """LiveService over scripted steps. `input_error` / `prepare_error` simulate a missing microphone
-    and a model that fails to load."""
+    """LiveService over scripted steps: the core's `Meeting` around a replayed engine. `input_error` /
+    `prepare_error` simulate a missing microphone and a model that fails to load."""
 
     steps: list[Step] = field(default_factory=demo_steps)
     final: Postmortem | None = None
@@ -277,12 +290,13 @@ class ScriptedLive:
             raise ModelError(self.prepare_error)
         return _Prepared()
 
-    def begin(self, session: Session, prepared: Prepared, emit: Emit) -> ScriptedRun:
+    def begin(self, session: Session, prepared: Prepared, emit: Emit, clock: Callable[[], float]) -> Meeting:
         # Like the real engine, a resumed session's new lines get ids after the ones it has.
         steps = _renumbered(self.steps, session.next_segment_id)
-        run = ScriptedRun(steps, emit, self.final, end_when_done=self.end_when_done, gate=self.gate)
+        run = ScriptedRun(steps, emit, end_when_done=self.end_when_done, gate=self.gate)
         self.runs.append(run)
-        return run
+        return Meeting(session, run, extractor=_ScriptedFinal(self.final, run), speakers_off=SCRIPTED_SPEAKERS_OFF,
+                       clock=clock, resources=prepared)  # fmt: skip
 
 
 def _renumbered(steps: Sequence[Step], first_id: int) -> list[Step]:

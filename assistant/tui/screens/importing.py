@@ -88,9 +88,7 @@ class ImportScreen(Screen[None]):
         transcript = importer.transcribe(self.recording, details, asr_progress)
         check()
         self.post_message(ImportTranscribed(transcript))
-        drafted = details.model_copy(
-            update={"recording": self.recording.name, "duration_s": round(transcript.duration, 2)}
-        )
+        drafted = details.with_recording(self.recording.name, transcript.duration)
         return importer.draft(transcript, drafted, llm_progress)
 
     @on(ImportProgress)
@@ -111,10 +109,7 @@ class ImportScreen(Screen[None]):
         bar = self.query_one("#asr-progress", ProgressBar)
         bar.update(total=max(transcript.duration, 1e-9), progress=transcript.duration)
         try:
-            details = self.session.details.model_copy(
-                update={"recording": self.recording.name, "duration_s": round(transcript.duration, 2)}
-            )
-            self.session.update_details(details)
+            self.session.update_details(self.session.details.with_recording(self.recording.name, transcript.duration))
             self.session.add_segments(transcript.segments)
         except AssistantError as exc:
             self._fail(f"Cannot save the transcript: {exc.message}")

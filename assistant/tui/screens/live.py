@@ -1,14 +1,16 @@
 """The live meeting: transcript as it is committed, proposals as they are extracted, what is still missing.
 
-Threads: `LiveService.prepare` (model loading) and the final pass run in Textual thread workers; the
-engine's own threads post `LiveEventMessage`s. Everything that touches the Session or a widget runs
-here, on the UI thread, through one `LiveController` — the same one the headless recorder uses.
+The meeting itself is the core's `Meeting` (`assistant.live.meeting`), the one `record --headless`
+runs: this screen renders its events and state and sends it the facilitator's commands (stop, name a
+voice). Threads: `LiveService.prepare` (model loading) and the final pass's jobs run in Textual thread
+workers; the engine's own threads post `LiveEventMessage`s. Everything that touches the Session or a
+widget runs here, on the UI thread.
 """
 
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import ClassVar, Literal, cast
 
 from rich.text import Text
@@ -16,15 +18,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from assistant.domain.postmortem import Postmortem
-from assistant.domain.transcript import Segment
 from assistant.errors import AssistantError
-from assistant.export import write_outputs
-from assistant.live.controller import LiveController
 from assistant.live.events import (
     AsrStatus,
     AudioStatus,
@@ -35,14 +32,13 @@ from assistant.live.events import (
     TentativeChanged,
     WorkerFailed,
 )
-from assistant.live.scheduler import ExtractionScheduler
-from assistant.live.voices import LiveVoices
+from assistant.live.meeting import FinalJob, FinalPass, Meeting, finish_session
 from assistant.session import Session
-from assistant.speakers.names import SpeakerNames, named_transcript
 from assistant.tui.format import ATTENTION_FLAGS, FLAG_LABELS, item_headline, one_line
-from assistant.tui.messages import FinalPassProgress, LiveEventMessage, SessionChanged
+from assistant.tui.messages import FinalPassProgress, LiveEventMessage
 from assistant.tui.navigation import ShowReview
-from assistant.tui.services import LiveRun, Prepared, Services
+from assistant.tui.screens.live_base import LiveScreenBase, shown_with_names
+from assistant.tui.services import Prepared, Services
 from assistant.tui.widgets.coverage import CoveragePanel
 from assistant.tui.widgets.proposals import ProposalList
 from assistant.tui.widgets.status import LiveStatus
@@ -59,15 +55,7 @@ class _Cancelled(Exception):
     """Raised from a progress callback to stop a worker that was cancelled."""
 
 
-@dataclass(frozen=True)
-class _FinalResult:
-    postmortem: Postmortem | None
-    speakers: SpeakerNames | None
-    """The re-diarized meeting's speakers with the live names carried over (None: keep the live ones)."""
-    note: str | None = None
-
-
-class LiveScreen(Screen[None]):
+class LiveScreen(LiveScreenBase):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("s", "stop", "Stop meeting", tooltip="Stop recording, run the final pass, then review"),
         Binding("r", "review", "Review so far"),
@@ -89,9 +77,8 @@ class LiveScreen(Screen[None]):
         self.services = services
         self.resumed = resumed
         self.phase: Phase = "loading"
-        self.controller: LiveController | None = None
-        self.run: LiveRun | None = None
-        self.voices: LiveVoices | None = None
+        self.meeting: Meeting | None = None
+        self._final: FinalPass | None = None
         self._started_clock: float | None = None
         self._known: set[str] = {i.id for i in session.postmortem.all_items()}
         self._fresh: dict[str, float] = {}
@@ -133,27 +120,22 @@ class LiveScreen(Screen[None]):
             prepared.close()
             return
         try:
-            self.run = self.services.live.begin(self.session, prepared, self._emit)
-            if self.session.state != "recording":
-                self.session.mark_state("recording")
+            meeting = self.services.live.begin(self.session, prepared, self._emit, self.services.clock)
         except AssistantError as exc:
             prepared.close()
             self._fail(f"Cannot start recording: {exc.message}")
             return
-        self.controller = LiveController(
-            self.session,
-            ExtractionScheduler(),
-            self.run.llm,
-            output=lambda record: None,  # the UI reads the session and controller state instead
-            stream_started_at=self.run.stream_started_at,
-            time_offset=self.run.time_offset,
-            clock=self.services.clock,
-        )
-        self.voices = LiveVoices(self.session, self.run.voices, self.run.speakers_off)
+        try:
+            meeting.start()
+        except AssistantError as exc:
+            meeting.close()
+            self._fail(f"Cannot start recording: {exc.message}")
+            return
+        self.meeting = meeting
         self._started_clock = self.services.clock()
         self.phase = "recording"
         self.query_one(LiveStatus).set_phase("● REC", "bold red")
-        llm = "" if self.run.extracting else " (transcription only: no LLM)"
+        llm = "" if meeting.extracting else " (transcription only: no LLM)"
         self._status(f"Recording{llm}. Press s to stop and review.")
 
     def _emit(self, event: LiveEvent) -> None:
@@ -166,27 +148,27 @@ class LiveScreen(Screen[None]):
 
     @on(LiveEventMessage)
     def _on_live_event(self, message: LiveEventMessage) -> None:
-        if self.controller is None:
+        meeting = self.meeting
+        if meeting is None:
             return
         event = message.event
         try:
-            self.controller.handle(event)
+            meeting.apply(event)
         except (AssistantError, ValueError) as exc:
             # Disk full while saving, or segment ids out of order: keep the meeting going (the audio is
             # still recorded), make the problem loud.
             self._error(f"Not saved: {exc.message if isinstance(exc, AssistantError) else exc}")
             return
-        if self.voices is not None:
-            try:
-                if self.voices.handle(event):
-                    self._show_speakers()
-            except AssistantError as exc:
-                self._error(f"Speaker names not saved: {exc.message}")
-        state = self.controller.state
+        try:
+            if meeting.attribute(event):
+                self._show_speakers()
+        except AssistantError as exc:
+            self._error(f"Speaker names not saved: {exc.message}")
+        state = meeting.state
         match event:
             case SegmentsCommitted(segments=segments):
                 names = self.session.speakers
-                self.query_one(LiveTranscript).add_segments(_shown(segments, names))
+                self.query_one(LiveTranscript).add_segments(shown_with_names(segments, names))
                 self._notify_others()
             case TentativeChanged(text=text):
                 self.query_one(LiveTranscript).set_tentative(text)
@@ -201,7 +183,7 @@ class LiveScreen(Screen[None]):
                 self._error(f"{worker}: {text}" + (" (stopped)" if fatal else ""))
             case StreamEnded():
                 self.query_one(LiveTranscript).set_tentative("")
-                if self.phase == "finishing" and not self.controller.scheduler.in_flight:
+                if self.phase == "finishing" and meeting.ready_to_finish:
                     self._start_final_pass()
 
     def _on_proposals(self) -> None:
@@ -226,27 +208,18 @@ class LiveScreen(Screen[None]):
         self.query_one(ProposalList).show(pm, fresh=set(self._fresh))
         self.query_one(CoveragePanel).show(pm)
 
-    def _notify_others(self) -> None:
-        """A review pushed over this screen shows the same session: tell it to refresh (it may itself be
-        under a dialog, so every screen above this one is told; the others ignore the message)."""
-        for screen in self.app.screen_stack:
-            if screen is not self:
-                screen.post_message(SessionChanged())
-
     # --- timers ----------------------------------------------------------------------------------
 
     def _tick(self) -> None:
-        if self.controller is None:
+        if self.meeting is None:
             return
         if self.phase == "recording":
-            self.controller.tick()
-        busy = self.controller.scheduler.in_flight
+            self.meeting.tick()
+        busy = self.meeting.extraction_in_flight
         if busy != self._extracting:
             self._extracting = busy
             self.query_one(LiveStatus).set_extracting(busy)
-        elif (
-            self.phase == "finishing" and self.controller.state.stream_ended and not self.controller.scheduler.in_flight
-        ):
+        elif self.phase == "finishing" and self.meeting.ready_to_finish:
             self._start_final_pass()
 
     def _every_second(self) -> None:
@@ -259,7 +232,7 @@ class LiveScreen(Screen[None]):
             self._refresh_proposals()
 
     def _update_elapsed(self) -> None:
-        offset = self.run.time_offset if self.run is not None else 0.0
+        offset = self.meeting.time_offset if self.meeting is not None else 0.0
         running = 0.0 if self._started_clock is None else self.services.clock() - self._started_clock
         self.query_one(LiveStatus).set_elapsed(offset + running, self.session.details.planned_duration_min)
 
@@ -268,8 +241,8 @@ class LiveScreen(Screen[None]):
     def action_stop(self) -> None:
         match self.phase:
             case "recording":
-                assert self.run is not None
-                self.run.stop_capture()
+                assert self.meeting is not None
+                self.meeting.stop_capture()
                 self.phase = "finishing"
                 self.query_one(LiveStatus).set_phase("■ finishing", "bold yellow")
                 self._status("Transcribing the rest of the audio… (s again: skip the final pass)")
@@ -284,84 +257,42 @@ class LiveScreen(Screen[None]):
             case "done":
                 pass
 
-    # --- speakers --------------------------------------------------------------------------------
-
-    def action_name_voice(self) -> None:
-        """Pick a line, then a name: that voice is this person from now on (and for earlier lines)."""
-        from assistant.tui.screens.naming import NameDialog, PickLineDialog
-
-        off = self._speakers_off()
-        if off:
-            self._status(off)
-            return
-        segments = self.session.transcript.segments[-200:]
-        if not segments:
-            self._status("No lines yet: name a voice once it has said something.")
-            return
-        names = self.session.speakers
-        shown = [_display(names, s) for s in segments]
-
-        def picked(segment_id: int | None) -> None:
-            if segment_id is None:
-                return
-            self.app.push_screen(NameDialog("this voice", list(self.session.details.attendees)),
-                                 lambda name: self._name_voice(segment_id, name))  # fmt: skip
-
-        self.app.push_screen(PickLineDialog(segments, shown), picked)
-
-    def _name_voice(self, segment_id: int, name: str | None) -> None:
-        if not name or self.voices is None:
-            return
-        try:
-            label = self.voices.name_line(segment_id, name)
-        except AssistantError as exc:
-            self._error(f"Not named: {exc.message}")
-            return
-        self._show_speakers()
-        self._status(f"{label} is {name}: their next lines get the name")
-
-    def _speakers_off(self) -> str | None:
-        if self.voices is None:
-            return "Speaker attribution starts with the recording."
-        return self.voices.off_reason
-
-    def action_speakers(self) -> None:
-        from assistant.tui.screens.speakers import SpeakersScreen
-
-        off = self.voices.off_reason if self.voices is not None else None
-        hint = "No speakers yet: press n on the live screen, pick a line and say whose voice it is."
-        self.app.push_screen(SpeakersScreen(self.session, off_reason=off, empty_hint=hint))
-
-    def on_screen_resume(self) -> None:
-        if self.is_mounted:
-            self._show_speakers()  # names may have changed on the speakers screen
-
-    def _show_speakers(self) -> None:
-        names = self.session.speakers
-        self.query_one(LiveTranscript).relabel({s.id: _display(names, s) for s in self.session.transcript.segments})
-        self._notify_others()
-
     def action_review(self) -> None:
         from assistant.tui.screens.review import ReviewScreen
 
         self.app.push_screen(ReviewScreen(self.session, self.services, back="pop"))
 
+    # --- the final pass (the core's: re-diarize, then extract from the whole meeting) -------------
+
     def _start_final_pass(self) -> None:
-        assert self.run is not None
+        assert self.meeting is not None
         if not self.session.transcript.segments:
             self._finish()
             return
         self.phase = "final"
         self.query_one(LiveStatus).set_phase("■ final pass", "bold yellow")
-        self._status("Final pass: reading the whole meeting… (s: skip)")
-        run = self.run
-        transcript = self.session.transcript  # a snapshot taken here, on the UI thread
-        details = self.session.details.model_copy(deep=True)
-        names = self.session.speakers
-        voices = self.voices
-        prints = voices.voiceprints() if voices is not None and voices.enabled else None
+        self._final = self.meeting.final_pass()
+        self._next_final(self._final.start)
 
-        def final_pass() -> object:
+    def _next_final(self, step: Callable[[], FinalJob | None]) -> None:
+        """Run the final pass's owner-thread step here, then its next job on a worker thread."""
+        seen = len(self.meeting.problems) if self.meeting is not None else 0
+        try:
+            job = step()
+        except AssistantError as exc:
+            self._error(f"Final pass not saved: {exc.message}")
+            job = None
+        if self.meeting is not None:
+            for problem in self.meeting.problems[seen:]:
+                self._error(problem[:1].upper() + problem[1:])
+        self._show_speakers()  # the re-diarized meeting's names
+        if job is None:
+            self._finish()
+            return
+        what = "re-diarizing the whole recording" if job.what == "speakers" else "reading the whole meeting"
+        self._status(f"Final pass: {what}… (s: skip)")
+
+        def work() -> object:
             worker = get_current_worker()
 
             def progress(done: int, total: int) -> None:
@@ -369,17 +300,9 @@ class LiveScreen(Screen[None]):
                     raise _Cancelled
                 self.post_message(FinalPassProgress(done, total))
 
-            # Speakers first: the final extraction reads the names ("Omar: I'll …" gives the owner).
-            speakers, note = None, None
-            if prints is not None:
-                try:
-                    speakers = run.final_speakers(transcript, names, prints)
-                except AssistantError as exc:
-                    note = f"Final speaker pass failed, live attribution kept: {exc.message}"
-            pm = run.final_pass(named_transcript(transcript, speakers or names), details, progress)
-            return _FinalResult(pm, speakers, note)
+            return job.run(progress)
 
-        self.run_worker(final_pass, name="final-pass", group="final-pass", thread=True, exit_on_error=False)
+        self.run_worker(work, name="final-pass", group="final-pass", thread=True, exit_on_error=False)
 
     @on(FinalPassProgress)
     def _on_final_progress(self, message: FinalPassProgress) -> None:
@@ -387,27 +310,31 @@ class LiveScreen(Screen[None]):
             self._status(f"Final pass: window {min(message.done + 1, message.total)} of {message.total}… (s: skip)")
 
     def _finish(self) -> None:
-        """Save the exports, mark the session finalised, release the engine, open the review."""
+        """Details, exports, state "finalised" (the core's `finalise`), release the engine, open the review."""
         if self.phase == "done":
             return
         self.phase = "done"
         self.query_one(LiveStatus).set_phase("■ stopped", "bold")
+        if self._final is not None:
+            self._final.close()  # skipped or failed: what is left of it is not run
+            self._final = None
         try:
-            if self.session.transcript.segments:
-                write_outputs(self.session.postmortem, self.session.path / "exports", "meeting", private=True)
-            self.session.mark_state("finalised")
+            if self.meeting is not None:
+                self.meeting.finalise()
+            else:
+                finish_session(self.session)  # it never started (the models failed to load)
         except AssistantError as exc:
             self._error(exc.message)
         self._close_run_in_background()
         self.post_message(ShowReview())
 
     def _close_run_in_background(self) -> None:
-        run, self.run = self.run, None
-        if run is None or self._engine_closed:
+        meeting = self.meeting
+        if meeting is None or self._engine_closed:
             return
         self._engine_closed = True
         # Joining threads and stopping the LLM server can take seconds: not on the UI thread.
-        self.run_worker(lambda: run.close(CLOSE_TIMEOUT_S), name="live-close", thread=True, exit_on_error=False)
+        self.run_worker(lambda: meeting.close(CLOSE_TIMEOUT_S), name="live-close", thread=True, exit_on_error=False)
 
     def abort(self) -> None:
         """The app is quitting mid-meeting: stop now, keep what is saved; the session can be resumed."""
@@ -415,17 +342,16 @@ class LiveScreen(Screen[None]):
             return
         self._engine_closed = True
         self.workers.cancel_group(self, "default")
-        run, self.run = self.run, None
-        if run is not None:
-            run.stop_capture()
-            run.close(2.0)  # the recording is already on disk; untranscribed audio is not worth a wait
+        if self.meeting is not None:
+            self.meeting.stop_capture()
+            self.meeting.close(2.0)  # the recording is already on disk; untranscribed audio is not worth a wait
             if self.phase in ("recording", "finishing"):
                 # On failure the lock is still released on close, which also reads as interrupted.
                 with contextlib.suppress(AssistantError):
                     self.session.mark_state("interrupted")
 
     def on_unmount(self) -> None:
-        if not self._engine_closed and self.run is not None and self.phase != "done":
+        if not self._engine_closed and self.meeting is not None and self.phase != "done":
             self.abort()
 
     @property
@@ -442,10 +368,10 @@ class LiveScreen(Screen[None]):
                 self._begin(cast(Prepared, worker.result))
             elif state is WorkerState.ERROR:
                 self._fail(f"Cannot start: {_reason(worker.error)}")
-        elif worker.name == "final-pass":
+        elif worker.name == "final-pass" and self.phase == "final" and self._final is not None:
+            final = self._final
             if state is WorkerState.SUCCESS:
-                self._merge_final(worker.result)
-                self._finish()
+                self._next_final(lambda: final.send(worker.result))
             elif state is WorkerState.ERROR:
                 if not isinstance(worker.error, _Cancelled):
                     self._error(f"Final pass failed ({_reason(worker.error)}); the live proposals are kept.")
@@ -455,45 +381,10 @@ class LiveScreen(Screen[None]):
         elif worker.name == "live-close" and state is WorkerState.ERROR:
             self._error(f"Stopping the engine: {_reason(worker.error)}")
 
-    def _merge_final(self, result: object) -> None:
-        if not isinstance(result, _FinalResult):
-            return
-        if result.note:
-            self._error(result.note)
-        try:
-            if result.speakers is not None:
-                self.session.set_speakers(result.speakers)
-            if isinstance(result.postmortem, Postmortem):
-                self.session.merge_proposals(result.postmortem)
-        except AssistantError as exc:
-            self._error(exc.message)
-
     def _fail(self, message: str) -> None:
         self.phase = "failed"
         self.query_one(LiveStatus).set_phase("✗ not recording", "bold red")
         self._error(message + " Press s to review what is saved.")
-
-    # --- status ----------------------------------------------------------------------------------
-
-    def _status(self, message: str) -> None:
-        line = self.query_one("#status-line", Static)
-        line.remove_class("-error")
-        line.update(Text(one_line(message, 300)))
-
-    def _error(self, message: str) -> None:
-        line = self.query_one("#status-line", Static)
-        line.add_class("-error")
-        line.update(Text(one_line(message, 300)))
-        self.notify(one_line(message, 300), severity="error", timeout=10, markup=False)
-
-
-def _display(names: SpeakerNames, segment: Segment) -> str | None:
-    label = names.label_of(segment)
-    return names.display(label) if label else None
-
-
-def _shown(segments: list[Segment], names: SpeakerNames) -> list[Segment]:
-    return [s.model_copy(update={"speaker": _display(names, s)}) for s in segments]
 
 
 def _reason(error: BaseException | None) -> str:
