@@ -57,8 +57,12 @@ class LlmSettings(BaseModel):
     single slot keeps generating a request the client gave up on, so a retry only queues behind it."""
     reasks: int = 1
     """How many times an invalid answer is sent back with the validation error before the window fails."""
+    engine: Literal["hybrid", "windows"] = "hybrid"
+    """`hybrid`: code reads every line and builds the items, the LLM writes the summary (seconds per
+    meeting, measured better on every benchmark with the bundled model). `windows`: the LLM answers one
+    large schema per transcript window (the previous engine; for comparison, or a large remote model)."""
     window_tokens: int = 900
-    """Transcript tokens per extraction window; keeps every prompt well inside a small model's context."""
+    """Transcript tokens per extraction window (`windows` engine); keeps every prompt inside a small model's context."""
     max_output_tokens: int = 1200
     temperature: float = 0.0
     n_ctx: int = 4096

@@ -29,7 +29,7 @@ def hybrid(transcript: Transcript, details: MeetingDetails, settings: Settings) 
 def rules(transcript: Transcript, details: MeetingDetails, settings: Settings) -> Postmortem:
     pm = read_transcript(transcript.segments, details).postmortem
     if has_facts(pm):
-        pm.summary = summary_item(composed_summary(pm), pm)
+        pm.summary = summary_item(composed_summary(pm, details.attendees), pm)
     apply_checks(pm, transcript)
     return pm
 

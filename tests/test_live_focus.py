@@ -48,7 +48,7 @@ def _window() -> Any:
 
 def test_live_focus_asks_for_the_short_schema_with_its_own_prompt() -> None:
     client = AnsweringClient(base_url="http://127.0.0.1:9/v1", model="none")
-    extractor = Extractor(client, PromptLibrary(None), 900).focused("live")
+    extractor = Extractor(client, PromptLibrary(None), 900, engine="windows").focused("live")
     pm = extractor.run_window(_window(), MeetingDetails(attendees=["Tom", "Lisa"]))
     model, messages = client.asked[0]
     assert model is WireLiveExtraction
@@ -62,7 +62,7 @@ def test_live_focus_asks_for_the_short_schema_with_its_own_prompt() -> None:
 
 def test_full_focus_is_the_default_and_survives_a_client_swap() -> None:
     client = AnsweringClient(base_url="http://127.0.0.1:9/v1", model="none")
-    extractor = Extractor(client, PromptLibrary(None), 900)
+    extractor = Extractor(client, PromptLibrary(None), 900, engine="windows")
     extractor.run_window(_window(), MeetingDetails())
     assert client.asked[0][0] is WireExtraction
     assert '"timeline"' in client.asked[0][1][0]["content"]

@@ -200,7 +200,7 @@ def _file_extraction(faults: list[str]) -> tuple[Postmortem, list[float], OpenAI
     waits: list[float] = []
     with CannedLlm(EMPTY_WINDOW) as upstream, OpenAIProxy(upstream.base_url) as proxy:
         proxy.faults.extend(faults)
-        extractor = Extractor(_client(proxy.base_url), PromptLibrary(), window_tokens=80)
+        extractor = Extractor(_client(proxy.base_url), PromptLibrary(), window_tokens=80, engine="windows")
         extractor.sleep = waits.append
         pm = extractor.extract(segments, MeetingDetails())
     return pm, waits, proxy

@@ -180,7 +180,7 @@ LINE = "Ana: rotate sk-test-SECRET0123456789abcdefXYZ and mail ops@example.com b
 @pytest.mark.parametrize("redact", [True, False])
 def test_extractor_redacts_requests_and_restores_the_answer(redact: bool) -> None:
     client = RecordingClient(base_url="http://127.0.0.1:9/v1", model="none", redact=redact)
-    extractor = Extractor(client, PromptLibrary(None), 900)
+    extractor = Extractor(client, PromptLibrary(None), 900, engine="windows")
     seg = Segment(id=1, start=0.0, end=4.0, text=LINE)
     (window,) = make_windows([seg], 900)
     pm = extractor.run_window(window, MeetingDetails(attendees=["Ana"]))

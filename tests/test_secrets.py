@@ -110,7 +110,7 @@ def test_an_error_that_quotes_the_key_is_scrubbed_before_it_is_stored_or_shown()
             base_url=f"http://127.0.0.1:{server.server_address[1]}/v1", model="m", api_key=KEY,
             mode="json_schema", transport_retries=0,
         )  # fmt: skip
-        extractor = Extractor(client, PromptLibrary(None), 900)
+        extractor = Extractor(client, PromptLibrary(None), 900, engine="windows")
         (window,) = make_windows([Segment(id=1, start=0.0, end=2.0, text="We rolled back.")], 900)
         _, status = extractor.extract_window(window, MeetingDetails())
     finally:

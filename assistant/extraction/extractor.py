@@ -24,13 +24,14 @@ from assistant.extraction.llm import LLMClient, LLMUnavailable
 from assistant.extraction.merge import drop_unsupported, merge_into
 from assistant.extraction.prompts import PromptLibrary
 from assistant.extraction.redact import Redaction, scrubbed_errors
-from assistant.extraction.rules.detect import read_transcript
+from assistant.extraction.rules.detect import meeting_names, read_transcript
 from assistant.extraction.schema import WireExtraction, WireLiveExtraction
 from assistant.extraction.synthesis import (
     WireSummary,
     composed_summary,
     context_line,
     has_facts,
+    names_in,
     summary_facts,
     summary_item,
     summary_messages,
@@ -192,14 +193,15 @@ class Extractor:
     def focused(self, focus: Focus) -> Extractor:
         return Extractor(self.client, self.prompts, self.window_tokens, focus, self.engine)
 
-    def summarise(self, pm: Postmortem, details: MeetingDetails) -> None:
+    def summarise(self, pm: Postmortem, details: MeetingDetails, names: Sequence[str] = ()) -> None:
         """Write `pm.summary` from its facts: the LLM once, else composed by code. Never raises."""
         if pm.summary is not None and (pm.summary.status is not ReviewStatus.PROPOSED or pm.summary.edited):
             return  # the facilitator's summary stays
         if not has_facts(pm):
             return
         text = ""
-        user = self.prompts.render("summary_user.txt", context=context_line(details), facts=summary_facts(pm))
+        names = [*details.attendees, *names]
+        user = self.prompts.render("summary_user.txt", context=context_line(details), facts=summary_facts(pm, names))
         messages = summary_messages(self.prompts.raw("summary_system.txt"), user)
         redaction = Redaction() if self.client.redact else None
         if redaction is not None:
@@ -210,9 +212,12 @@ class Extractor:
             if redaction is not None:
                 wire = redaction.restore_model(wire)
             text = trim_summary(wire.summary)
+            if names_in(text, names):
+                log.warning("summary: the LLM named a person; composing it from the facts")
+                text = ""
         except LLMError as exc:
             log.warning("summary: the LLM failed (%s); composing it from the facts", exc.message)
-        pm.summary = summary_item(text or composed_summary(pm), pm)
+        pm.summary = summary_item(text or composed_summary(pm, names), pm)
 
     def _extract_hybrid(
         self,
@@ -225,7 +230,7 @@ class Extractor:
             progress(0, 1)
         calls_before = self.client.usage.calls
         found = read_transcript(segments, details).postmortem
-        self.summarise(found, details)
+        self.summarise(found, details, meeting_names(segments, details))
         pm = draft or Postmortem(details=details)
         if draft is not None:
             drop_unsupported(pm, found)

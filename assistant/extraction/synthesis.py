@@ -7,6 +7,7 @@ takes its place (the draft never loses its summary to an LLM outage)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from pydantic import BaseModel, ConfigDict
 
@@ -23,7 +24,18 @@ class WireSummary(BaseModel):
     summary: str
 
 
-def summary_facts(pm: Postmortem) -> str:
+def anonymise(text: str, names: Sequence[str]) -> str:
+    """People out of a summary: a postmortem is blameless, and its readers need what broke, not who."""
+    for name in sorted({n for full in names for n in (full, full.split()[0]) if n.strip()}, key=len, reverse=True):
+        text = re.sub(rf"\b{re.escape(name)}\b(?:'s)?", "a responder", text)
+    return text
+
+
+def names_in(text: str, names: Sequence[str]) -> bool:
+    return any(re.search(rf"\b{re.escape(n.split()[0])}\b", text) for n in names if n.strip())
+
+
+def summary_facts(pm: Postmortem, names: Sequence[str] = ()) -> str:
     lines: list[str] = []
     for event in pm.timeline[:12]:
         lines.append(f"- timeline: {event.time or '?'} {clean(event.event)}")
@@ -35,7 +47,7 @@ def summary_facts(pm: Postmortem) -> str:
         lines.append(f"- why: {clean(why.answer)}")
     if pm.root_cause.systemic_cause is not None:
         lines.append(f"- systemic cause: {clean(pm.root_cause.systemic_cause.text)}")
-    return "\n".join(_FENCE.sub("< ", line) for line in lines)
+    return "\n".join(_FENCE.sub("< ", anonymise(line, names)) for line in lines)
 
 
 def has_facts(pm: Postmortem) -> bool:
@@ -47,7 +59,7 @@ def trim_summary(text: str) -> str:
     return " ".join(sentences[:MAX_SENTENCES])
 
 
-def composed_summary(pm: Postmortem) -> str:
+def composed_summary(pm: Postmortem, names: Sequence[str] = ()) -> str:
     """A plain summary from the facts alone (no model): first event, impact, cause, restoration."""
     parts: list[str] = []
     if pm.timeline:
@@ -61,7 +73,7 @@ def composed_summary(pm: Postmortem) -> str:
     if len(pm.timeline) > 1:
         last = pm.timeline[-1]
         parts.append(f"At {last.time}, {_lower_first(last.event)}.")
-    return " ".join(parts)
+    return anonymise(" ".join(parts), names)
 
 
 def summary_item(text: str, pm: Postmortem) -> TextItem:
