@@ -14,11 +14,9 @@ from assistant.checks.apply import apply_checks
 from assistant.config import Settings
 from assistant.domain.postmortem import MeetingDetails, Postmortem
 from assistant.domain.transcript import Transcript
-from assistant.extraction.extractor import Extractor
-from assistant.extraction.prompts import PromptLibrary
+from assistant.extraction.factory import open_extractor
 from assistant.extraction.rules.detect import read_transcript
 from assistant.extraction.synthesis import composed_summary, has_facts, summary_item
-from assistant.llm_backend import open_llm
 from assistant.pipeline import draft_postmortem
 
 
@@ -36,10 +34,8 @@ def rules(transcript: Transcript, details: MeetingDetails, settings: Settings) -
 
 def windows(transcript: Transcript, details: MeetingDetails, settings: Settings) -> Postmortem:
     with ExitStack() as stack:
-        client = open_llm(settings, stack)
-        extractor = Extractor(
-            client, PromptLibrary(settings.storage.prompts_dir), settings.llm.window_tokens, engine="windows"
-        )
+        llm = settings.llm.model_copy(update={"engine": "windows"})
+        extractor = open_extractor(settings.model_copy(update={"llm": llm}), stack)
         pm = extractor.extract(transcript.segments, details)
     apply_checks(pm, transcript)
     return pm

@@ -4,7 +4,7 @@ single-prompt baseline, on the same transcripts, the same model and server, in t
     python -m bench.extraction_eval [--gold dev.jsonl] [--meetings 3] [--max-minutes 10]
                                     [--clip last|first] [--transcripts manual|asr] [--ids ES2003a,...]
 
-- ours:     `Extractor(...).extract(segments, MeetingDetails(attendees=letters))`, then
+- ours:     `make_extractor(client, settings).extract(segments, MeetingDetails(attendees=letters))`, then
             `apply_checks` (applied at scoring time, so changed checks need no new LLM run);
 - baseline: one prompt with the whole (clipped) transcript, cut to fit n_ctx minus the output
             budget, asking for {decisions: [str], action_items: [{text, owner}]} in json_object mode;
@@ -37,7 +37,8 @@ from assistant.config import Settings, load_settings
 from assistant.domain.postmortem import OWNER_FLAGS, MeetingDetails, Postmortem
 from assistant.domain.transcript import Transcript
 from assistant.errors import LLMError
-from assistant.extraction.extractor import Extractor, fmt_clock
+from assistant.extraction.extractor import fmt_clock
+from assistant.extraction.factory import make_extractor
 from assistant.extraction.llm import LLMClient
 from assistant.extraction.prompts import PromptLibrary
 from assistant.extraction.windows import estimate_tokens
@@ -155,8 +156,7 @@ def usage_now(client: LLMClient) -> tuple[int, int, int]:
 
 
 def run_ours(client: LLMClient, clipped: ClippedMeeting, settings: Settings) -> dict[str, Any]:
-    prompts = PromptLibrary(settings.storage.prompts_dir)
-    extractor = Extractor(client, prompts, settings.llm.window_tokens)
+    extractor = make_extractor(client, settings)
     started = time.perf_counter()
 
     def progress(done: int, total: int) -> None:

@@ -20,10 +20,9 @@ from typing import Any
 from assistant.config import Settings, load_settings
 from assistant.domain.postmortem import MeetingDetails
 from assistant.domain.transcript import Segment
-from assistant.extraction.extractor import Extractor, Focus
-from assistant.extraction.prompts import PromptLibrary
+from assistant.extraction.extractor import Focus
+from assistant.extraction.factory import open_extractor
 from assistant.extraction.windows import Window
-from assistant.llm_backend import open_llm
 from assistant.transcription.file import transcribe_file
 from bench.fixture_script import read_script
 
@@ -54,8 +53,8 @@ def main() -> None:
     zero = {"seconds": 0.0, "completion_tokens": 0, "items": 0, "failed": 0}
     per: dict[Focus, dict[str, Any]] = {f: dict(zero) for f in focuses}
     with ExitStack() as stack:
-        client = open_llm(settings, stack)
-        base = Extractor(client, PromptLibrary(settings.storage.prompts_dir), settings.llm.window_tokens)
+        base = open_extractor(settings, stack)
+        client = base.client
         base.extract_window(windows[0], details)  # warm the prompt cache and the page cache
         for window in windows:
             order: list[Focus] = ["live", "full"] if window.index % 2 == 0 else ["full", "live"]

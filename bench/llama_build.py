@@ -34,8 +34,7 @@ from openai import OpenAI
 from assistant.config import load_settings
 from assistant.domain.postmortem import MeetingDetails
 from assistant.domain.transcript import Segment
-from assistant.extraction.extractor import Extractor
-from assistant.extraction.prompts import PromptLibrary
+from assistant.extraction.factory import make_extractor
 from assistant.extraction.windows import make_windows
 from assistant.llm_backend import open_llm
 from bench.live_focus import transcribe_fixture
@@ -96,7 +95,7 @@ def one_side(name: str, path: str | None, segments: list[Segment], details: Meet
             s, _, done = ask("List the numbers from 1 to 300 in words, comma separated.", 200)
             row["gen_tok_per_s"] = round(done / s, 1)
             row["gen_tokens"] = done
-            extractor = Extractor(client, PromptLibrary(settings.storage.prompts_dir), settings.llm.window_tokens)
+            extractor = make_extractor(client, settings)
             windows = make_windows(segments, settings.llm.window_tokens)
             before = client.usage.completion_tokens
             t = time.perf_counter()

@@ -148,7 +148,7 @@ def test_asr_dying_mid_meeting_keeps_recording(tmp_path: Path) -> None:
     with Session.create(tmp_path, MeetingDetails(), "asr-dies") as session:
         # Real time, like a microphone: the model dies after ~6 s, the meeting goes on to 10 s.
         source = FileSource.from_audio(audio, realtime=True)
-        engine = LiveEngine(session, source, _DyingTranscriber(), None, events.put)  # type: ignore[arg-type]
+        engine = LiveEngine(session, source, _DyingTranscriber(), None, events.put)
         engine.start()
         seen: list[LiveEvent] = []
         while not any(isinstance(e, StreamEnded) for e in seen):

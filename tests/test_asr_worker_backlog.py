@@ -37,6 +37,9 @@ class RecordingStream:
     def audio_end_s(self) -> float:
         return self.received / 16_000
 
+    def process(self) -> StreamUpdate:
+        raise AssertionError("never ready: the worker only appends, then finishes")
+
     def finish(self) -> StreamUpdate:
         end = self.audio_end_s
         return StreamUpdate(committed=[], tentative="", lag_s=0.0, audio_end_s=end, committed_end_s=end,
@@ -50,7 +53,7 @@ def test_a_backlog_is_appended_once_not_block_by_block() -> None:
     inbox.put(None)  # end of stream
     events: list[LiveEvent] = []
     stream = RecordingStream()
-    worker = AsrWorker(stream, inbox, events.append)  # type: ignore[arg-type]
+    worker = AsrWorker(stream, inbox, events.append)
     worker.start()
     worker.join(30)
     assert not worker.is_alive()

@@ -59,7 +59,7 @@ def _controller(tmp_path: Path) -> tuple[LiveController, Session, FakeLlm, Clock
     session = Session.create(tmp_path, MeetingDetails(attendees=["Lisa", "Tom", "Peter"]), "live")
     llm, clock, out = FakeLlm(), Clock(), []
     scheduler = ExtractionScheduler(min_words=10, pause_s=1.0, max_wait_s=20)
-    controller = LiveController(session, scheduler, llm, out.append, stream_started_at=90.0, clock=clock)  # type: ignore[arg-type]
+    controller = LiveController(session, scheduler, llm, out.append, stream_started_at=90.0, clock=clock)
     return controller, session, llm, clock, out
 
 

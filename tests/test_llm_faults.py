@@ -175,7 +175,7 @@ def test_llm_worker_reports_the_failure_kind(error: Exception, unavailable: bool
         events.append(event)
         done.set()
 
-    worker = LlmWorker(_FailingExtractor(error), emit)  # type: ignore[arg-type]
+    worker = LlmWorker(_FailingExtractor(error), emit)
     worker.start()
     seg = Segment(id=0, start=0.0, end=2.0, text="hello")
     assert worker.submit(ExtractionJob([seg], MeetingDetails(), "", 0.0))

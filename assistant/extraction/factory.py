@@ -17,10 +17,10 @@ if TYPE_CHECKING:
 
 def make_extractor(client: ChatClient, settings: Settings, focus: Focus = "full") -> Extractor:
     """An extractor over `client` with the configured prompts (`storage.prompts_dir`, else the packaged
-    ones) and window size (`llm.window_tokens`)."""
+    ones), engine (`llm.engine`) and window size (`llm.window_tokens`)."""
     prompts = PromptLibrary(settings.storage.prompts_dir)
     # Extractor's signature names the concrete client; it only uses the ChatClient surface.
-    return Extractor(cast("LLMClient", client), prompts, settings.llm.window_tokens, focus)
+    return Extractor(cast("LLMClient", client), prompts, settings.llm.window_tokens, focus, settings.llm.engine)
 
 
 def open_extractor(settings: Settings, stack: ExitStack, focus: Focus = "full") -> Extractor:
