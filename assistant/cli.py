@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import logging
 import os
@@ -14,134 +13,23 @@ from pathlib import Path
 from typing import Any
 
 from assistant import __version__
+from assistant.cli_args import (
+    add_llm_options,
+    add_meeting_options,
+    add_model_options,
+    add_speaker_options,
+    add_storage_options,
+    details_of,
+    first_speaker,
+    name_list,
+    playback_speed,
+    settings_of,
+    speaker_mapping,
+)
 from assistant.errors import AssistantError, ConfigError
 from assistant.memory import limit_heap_growth
 
 Handler = Callable[[argparse.Namespace], int]
-
-
-def _date(value: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from exc
-
-
-def _speed(value: str) -> float:
-    try:
-        speed = float(value)
-    except ValueError:
-        speed = 0.0
-    if not 0 < speed <= 100:
-        raise argparse.ArgumentTypeError(f"not a speed between 0 and 100: {value!r}")
-    return speed
-
-
-def _names(value: str) -> list[str]:
-    return [n.strip() for n in value.split(",") if n.strip()]
-
-
-def _speaker_names(value: str) -> dict[str, str]:
-    from assistant.speakers.names import SpeakerNameError, parse_speaker_names
-
-    try:
-        return parse_speaker_names(value)
-    except SpeakerNameError as exc:
-        raise argparse.ArgumentTypeError(exc.message) from exc
-
-
-def _first_speaker(value: str) -> str:
-    from assistant.speakers.names import clean_name
-
-    name = clean_name(value)
-    if not name:
-        raise argparse.ArgumentTypeError("give a name")
-    return name
-
-
-def _add_speaker_options(p: argparse.ArgumentParser) -> None:
-    g = p.add_argument_group("speakers (needs the `speakers` extra; see README)")
-    g.add_argument(
-        "--speaker-names",
-        type=_speaker_names,
-        help='name the diarized voices, e.g. "S1=Omar,S2=Lena" (same name twice merges; default: ask when interactive)',
-    )
-    g.add_argument("--no-speakers", action="store_true", help="do not attribute lines to speakers")
-
-
-def _add_model_options(p: argparse.ArgumentParser) -> None:
-    g = p.add_argument_group("speech recognition")
-    g.add_argument("--asr-model", help="bundled:tiny.en (default, offline), a faster-whisper name or a folder")
-    g.add_argument("--asr-device", choices=["auto", "cpu", "cuda"])
-    g.add_argument("--vocabulary", type=_names, help="comma-separated service names and jargon (hotwords)")
-    g.add_argument("--config", type=Path, help="TOML config file (default ~/.config/postmortem-assistant/config.toml)")
-
-
-def _add_llm_options(p: argparse.ArgumentParser) -> None:
-    g = p.add_argument_group("LLM (default: the embedded local model; nothing leaves the machine)")
-    g.add_argument("--llm-url", help="OpenAI-compatible base URL (or OPENAI_BASE_URL)")
-    g.add_argument("--llm-model", help="model name on that server")
-    g.add_argument("--llm-api-key", help="API key (prefer OPENAI_API_KEY: command lines are visible to other users)")
-    g.add_argument("--structured-output", choices=["auto", "json_schema", "json_object"])
-    g.add_argument("--window-tokens", type=int, help="transcript tokens per extraction window")
-    g.add_argument(
-        "--redact",
-        choices=["auto", "on", "off"],
-        help="hide e-mails, keys/tokens and phone numbers from the LLM (default auto: on unless local)",
-    )
-
-
-def _add_meeting_options(p: argparse.ArgumentParser) -> None:
-    g = p.add_argument_group("meeting details")
-    g.add_argument("--attendees", type=_names, default=[], help='comma-separated names, e.g. "Ana,Ben"')
-    g.add_argument("--meeting-date", type=_date, help="YYYY-MM-DD; resolves 'Friday' into a date")
-    g.add_argument("--facilitator")
-    g.add_argument("--incident-id")
-    g.add_argument("--severity")
-    g.add_argument("--title")
-
-
-def _add_storage_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--sessions-dir", type=Path, help="folder of sessions (default: settings storage.sessions_dir)")
-    p.add_argument("--config", type=Path, help="TOML config file (as for `process`)")
-
-
-def _overrides(args: argparse.Namespace) -> dict[str, Any]:
-    def get(name: str) -> Any:
-        return getattr(args, name, None)
-
-    return {
-        "asr": {"model": get("asr_model"), "device": get("asr_device"), "vocabulary": get("vocabulary")},
-        "llm": {
-            "base_url": get("llm_url"),
-            "model": get("llm_model"),
-            "api_key": get("llm_api_key"),
-            "structured_output": get("structured_output"),
-            "window_tokens": get("window_tokens"),
-            "redact": get("redact"),
-        },
-        "storage": {"sessions_dir": get("sessions_dir")},
-        "speakers": {"enabled": False if get("no_speakers") else None},
-    }
-
-
-def _settings(args: argparse.Namespace) -> Any:
-    from assistant.config import load_settings
-
-    return load_settings(getattr(args, "config", None), _overrides(args))
-
-
-def _details(args: argparse.Namespace) -> Any:
-    from assistant.domain.postmortem import MeetingDetails
-
-    return MeetingDetails(
-        title=args.title,
-        date=args.meeting_date,
-        facilitator=args.facilitator,
-        attendees=args.attendees,
-        incident_id=args.incident_id,
-        severity=args.severity,
-    )
 
 
 def _check_recording(path: Path) -> None:
@@ -157,7 +45,7 @@ def cmd_process(args: argparse.Namespace) -> int:
     from assistant.progress import ProgressBar
     from assistant.speakers.prompt import ask_speaker_names
 
-    settings = _settings(args)
+    settings = settings_of(args)
     out_dir: Path = args.output or Path.cwd()
     given = args.speaker_names or {}
     speaker_options = SpeakerOptions(
@@ -169,7 +57,7 @@ def cmd_process(args: argparse.Namespace) -> int:
     result = process_recording(
         args.recording,
         out_dir,
-        _details(args),
+        details_of(args),
         settings,
         asr_progress=ProgressBar("transcribing").time,
         llm_progress=ProgressBar("extracting").count,
@@ -198,7 +86,7 @@ def cmd_transcribe(args: argparse.Namespace) -> int:
     from assistant.progress import ProgressBar
     from assistant.transcription.file import transcribe_file
 
-    settings = _settings(args)
+    settings = settings_of(args)
     transcript = transcribe_file(args.recording, settings, list(args.attendees), ProgressBar("transcribing").time)
     text = render_transcript(transcript, args.format)
     if args.output:
@@ -219,7 +107,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def _sessions_root(args: argparse.Namespace) -> Path:
-    return Path(_settings(args).storage.sessions_dir).expanduser()
+    return Path(settings_of(args).storage.sessions_dir).expanduser()
 
 
 def cmd_sessions(args: argparse.Namespace) -> int:
@@ -257,18 +145,18 @@ def _tui() -> Any:
 
 
 def cmd_home(args: argparse.Namespace) -> int:
-    code: int = _tui().run_home(_settings(args))
+    code: int = _tui().run_home(settings_of(args))
     return code
 
 
 def cmd_open(args: argparse.Namespace) -> int:
-    code: int = _tui().run_open(_settings(args), args.recording, args.session, _details(args))
+    code: int = _tui().run_open(settings_of(args), args.recording, args.session, details_of(args))
     return code
 
 
 def cmd_record(args: argparse.Namespace) -> int:
-    settings = _settings(args)
-    details = _details(args)
+    settings = settings_of(args)
+    details = details_of(args)
     if not args.headless:
         if args.name_first_speaker:
             raise ConfigError("--name-first-speaker needs --headless (in the TUI, press n on a line to name its voice)")
@@ -293,22 +181,22 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("process", help="transcribe a recording and draft the postmortem (Markdown + JSON)")
     p.add_argument("recording", type=Path)
     p.add_argument("-o", "--output", type=Path, help="output folder (default: current folder)")
-    _add_meeting_options(p)
-    _add_speaker_options(p)
-    _add_model_options(p)
-    _add_llm_options(p)
+    add_meeting_options(p)
+    add_speaker_options(p)
+    add_model_options(p)
+    add_llm_options(p)
     p.set_defaults(handler=cmd_process)
 
     p = sub.add_parser("transcribe", help="transcribe a recording")
     p.add_argument("recording", type=Path)
     p.add_argument("--format", choices=["txt", "srt", "vtt", "json"], default="txt")
     p.add_argument("-o", "--output", type=Path, help="write to this file instead of stdout")
-    p.add_argument("--attendees", type=_names, default=[], help="names to pass to Whisper as hotwords")
-    _add_model_options(p)
+    p.add_argument("--attendees", type=name_list, default=[], help="names to pass to Whisper as hotwords")
+    add_model_options(p)
     p.set_defaults(handler=cmd_transcribe)
 
     p = sub.add_parser("sessions", help="list saved sessions")
-    _add_storage_options(p)
+    add_storage_options(p)
     p.set_defaults(handler=cmd_sessions)
 
     p = sub.add_parser("export", help="export a saved session's postmortem or transcript")
@@ -322,14 +210,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("-o", "--output", type=Path, help="write to this file instead of stdout")
     p.add_argument("--include-rejected", action="store_true", help="keep rejected items in md and csv")
-    _add_storage_options(p)
+    add_storage_options(p)
     p.set_defaults(handler=cmd_export)
 
     p = sub.add_parser("speakers", help="list a session's speakers, or name / merge them (saved in the session)")
     p.add_argument("session", help="session name (see `assistant sessions`)")
-    p.add_argument("--names", dest="speaker_names", type=_speaker_names, help='e.g. "S1=Omar,S2=Lena"')
+    p.add_argument("--names", dest="speaker_names", type=speaker_mapping, help='e.g. "S1=Omar,S2=Lena"')
     p.add_argument("--merge", action="append", default=[], metavar="S3=S1", help="merge speaker S3 into S1")
-    _add_storage_options(p)
+    add_storage_options(p)
     p.set_defaults(handler=cmd_speakers)
 
     p = sub.add_parser("record", help="record a live meeting (TUI; --headless prints JSON lines)")
@@ -337,26 +225,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--device", help="input device index or name (see `assistant devices`)")
     p.add_argument("--session", help="session name (resumes it if it exists)")
     p.add_argument("--from-file", type=Path, help="simulate the microphone with a recording played in real time")
-    p.add_argument("--speed", type=_speed, default=1.0,
+    p.add_argument("--speed", type=playback_speed, default=1.0,
                    help="with --from-file --headless: play N times faster than real time (benchmarks)")  # fmt: skip
     p.add_argument("--no-llm", action="store_true", help="transcribe only; no extraction")
     p.add_argument("--no-speakers", action="store_true", help="no live speaker attribution")
-    p.add_argument("--name-first-speaker", metavar="NAME", type=_first_speaker,
+    p.add_argument("--name-first-speaker", metavar="NAME", type=first_speaker,
                    help="with --headless: the voice of the first line (2 s or longer) is NAME; later lines in "
                    "that voice get the name (in the TUI, name voices by picking a line)")  # fmt: skip
     p.add_argument("--sessions-dir", type=Path, help="where sessions are stored")
-    _add_meeting_options(p)
-    _add_model_options(p)
-    _add_llm_options(p)
+    add_meeting_options(p)
+    add_model_options(p)
+    add_llm_options(p)
     p.set_defaults(handler=cmd_record)
 
     p = sub.add_parser("open", help="import a recording into a new session and review it, or reopen a session (TUI)")
     p.add_argument("recording", type=Path, nargs="?", help="a recording to transcribe and draft")
     p.add_argument("--session", help="name of the new session (with RECORDING) or the session to reopen")
     p.add_argument("--sessions-dir", type=Path, help="where sessions are stored")
-    _add_meeting_options(p)
-    _add_model_options(p)
-    _add_llm_options(p)
+    add_meeting_options(p)
+    add_model_options(p)
+    add_llm_options(p)
     p.set_defaults(handler=cmd_open)
 
     p = sub.add_parser("schema", help="print the JSON Schema of the postmortem JSON")
