@@ -1,5 +1,7 @@
-"""Live meeting engine (headless): capture → durable recording → streaming ASR → scheduled extraction.
+"""Live meetings: capture → durable recording → streaming ASR → scheduled extraction → final pass → exports.
 
-Threads only produce events; the one owner thread (the CLI main thread, or the TUI's UI thread)
-applies them to the session through `LiveController`. No locks in the core.
+`meeting.Meeting` is the one orchestration, run by `record --headless` (`headless`) and by the app's
+live screen alike; `models` opens the input and loads the models first. Threads only produce events;
+the one owner thread (the CLI main thread, or the TUI's UI thread) applies them to the session through
+the meeting's `LiveController`. No locks in the core.
 """
