@@ -39,7 +39,8 @@ _FIRST_PERSON = re.compile(
     r"\b(?:i'll|i will|i shall|i'm going to|i am going to|i'm gonna|i can take|i can own|i'll take|i can do|"
     r"i volunteer to|i'll make sure|i can handle|i'll handle|i've got|i got|leave it with me|put me down for|"
     r"i'll get|i can get|i'll follow up|i can follow up|i'll look into|i can look into|i'll write|i can write|"
-    r"i'll own|i'll pick up|i can pick up|i'll add|i can add|i'll set up|i can set up)\b\s*",
+    r"i'll own|i'll pick up|i can pick up|i'll add|i can add|i'll set up|i can set up|"
+    r"let me (?!know|think|see|just|be\b|say|finish|stop|start|ask|answer|jump|check quickly|get this straight|recap|summari[sz]e|repeat|read))\b\s*",
     re.I,
 )
 _OWNED_VERB = r"(?:will|'ll|is going to|is gonna|agreed to|has agreed to|volunteered to|offered to|should|needs to|has to|owns|takes|is taking|is on|is owning|can take|can own|will own|will take)"

@@ -19,7 +19,8 @@ EXPLICIT = re.compile(
     r"(?:\s+(?:on|that|to|we))?|we(?:'re| are)\s+going\s+(?:to\s+go\s+)?with|we(?:'ll| will)\s+go\s+with|"
     r"(?:the|our|my)\s+decision\s+(?:is|was|then is)|it's decided|it is decided|let's agree(?:\s+(?:that|to|on))?|"
     r"we're agreed|we are agreed|everyone agrees|(?:so\s+)?the plan is|going forward,?\s+(?=we|every|all|no|any)|"
-    r"from now on,?|the (?:new )?rule (?:is|will be)|we will no longer|we'll no longer|decided:|decision:|"
+    r"from now on,?|(?:so\s+)?(?:that(?:'s| is)|it(?:'s| is)|this is) settled\s*[:,]?|decision,? then\s*[:,]|let's go with|let us go with|"
+    r"what we (?:have |'ve )?decided is(?: this)?\s*[:,]?|the (?:new )?rule (?:is|will be)|we will no longer|we'll no longer|decided:|decision:|"
     r"(?:so\s+)?that's (?:the|our) decision|we're (?:going to|gonna) (?=make|require|keep|stop|move|switch|freeze|"
     r"roll|ban|block|enforce|adopt|standardi[sz]e|mandate))\s*",
     re.I,
@@ -37,7 +38,7 @@ PROPOSAL = re.compile(
     re.I,
 )
 _MEETING_MOVE = re.compile(
-    r"^(?:leave (?:it|that|this|them)|hold (?:it|that|this)|table (?:it|that|this)|start|begin|move on|move to (?:the|our) next|go|look|talk|turn|switch|get|hear|recap|review|wrap|do the|take|walk|jump|dig|"
+    r"^(?:leave (?:it|that|this|them)|hold (?:it|that|this)|table (?:it|that|this)|start|begin|move on|move to (?:the|our) next|be honest|face it|go (?:on|ahead|back|through|over|around|first|next)\b|look|talk|turn|switch|get|hear|recap|review|wrap|do the|take|walk|jump|dig|"
     r"focus|continue|keep|come back|go back|see|discuss|think|not decide|park|skip|pause|break|circle|spend|"
     r"pick|try to|run through|finish|close|end|call it|stop|quickly|first|now|spend|capture|note|list|"
     r"make sure we|check in|also talk|get started|kick off)\b",
@@ -61,6 +62,12 @@ CONSENT_Q = re.compile(
 )
 # A cue in the middle of a sentence ("…will page, from now on, not warn"): the decision is the whole sentence.
 _INLINE_CUE = re.compile(r",?\s*\b(?:from now on|going forward|as of today|effective (?:today|immediately))\b,?", re.I)
+
+
+_NEXT_ONE = re.compile(
+    r"^(?:and\s+)?(?:the\s+)?(?:second|next|other|third|last)\s+(?:one|decision)\s*[:,]\s*|^(?:and\s+)?also\s*[:,]\s*",
+    re.I,
+)
 
 
 @dataclass
@@ -96,6 +103,12 @@ def find_decisions(sentences: Sequence[Sentence], skip: set[int]) -> tuple[list[
             if len(tail.split()) >= 4:
                 found.append(DecisionFind(s.index, tidy(tail), [s.index]))
             continue
+        follow = _NEXT_ONE.match(s.text)
+        if follow and found and found[-1].sentence == s.index - 1 and sentences[s.index - 1].turn == s.turn:
+            text = tidy(s.text[follow.end() :])  # "…And the second one: backup jobs get their credentials…"
+            if len(text.split()) >= 3:
+                found.append(DecisionFind(s.index, text, [s.index]))
+                continue
         cues = list(EXPLICIT.finditer(s.text))
         if cues and not _NOT_DECIDED.search(s.text) and not s.is_question:
             # "We decided to freeze deploys, and we also agreed that…": one decision per cue.

@@ -242,6 +242,7 @@ _SYSTEMIC = re.compile(
     r"(?:\s+here)?\s+(?:is|was|then is|seems to be|really is)(?:\s+that)?|"
     r"(?:it|this|that|everything)\s+(?:all\s+)?(?:comes|boils)\s+down\s+to|at the (?:heart|root) of (?:it|this|the problem) (?:is|was)(?: that)?|underneath (?:it all|all of (?:it|this)|everything),?|"
     r"(?:so\s+)?fundamentally,|the lesson is(?: that)?|the real lesson is(?: that)?|"
+    r"(?:systemic|root|underlying|real) cause,?\s+(?:as I see it|I think|if you ask me|in my view)\s*[:,]|(?:if (?:I|we) )?follow (?:that|it|this) all the way down,?|"
     r"what we really lack is|the gap is(?: that)?|put simply|simply put|in short|in a nutshell|the bottom line is(?: that)?|"
     r"to sum (?:it )?up|to summari[sz]e)\s*[:,]?\s*",
     re.I,
