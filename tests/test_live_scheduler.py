@@ -140,3 +140,16 @@ def test_backlog_windows_stay_within_the_token_budget() -> None:
     giant = Segment(id=100, start=0, end=30, text=" ".join(["word"] * 500))
     s.add([giant], now=2.0)
     assert s.take(reserve_tokens=100)[-1] is giant  # a line over budget still goes, alone
+
+
+def test_a_rules_extractor_reads_a_committed_line_at_the_next_short_pause() -> None:
+    s = ExtractionScheduler.for_rules(900)
+    s.add([Segment(id=0, start=0.0, end=2.0, text="Omar, can you own it?")], now=10.0)
+    assert not s.due(10.3)
+    assert s.due(10.7)  # 0.6 s pause, 5 words: no 30-word wait
+    assert [x.id for x in s.take()] == [0]
+    s.done(True, now=10.8)
+    s.add([Segment(id=1, start=2.0, end=3.0, text="Sure.")], now=20.0)
+    assert not s.due(21.0)  # one word: waits for more, but never longer than 3 s
+    assert s.due(23.0)
+    assert [x.id for x in s.take()] == [0, 1]  # the request comes along as context

@@ -132,7 +132,12 @@ class Meeting:
         self.diarizer = diarizer
         self.min_similarity = min_similarity
         self.output = output or _ignore
-        self.scheduler = ExtractionScheduler(max_tokens=window_tokens)
+        reads_by_rules = getattr(extractor, "engine", None) == "hybrid"
+        self.scheduler = (
+            ExtractionScheduler.for_rules(window_tokens)
+            if reads_by_rules
+            else ExtractionScheduler(max_tokens=window_tokens)
+        )
         self.controller = LiveController(session, self.scheduler, threads.llm, self.output, stream_started_at=0.0,
                                          time_offset=threads.time_offset, clock=clock)  # fmt: skip
         self.voices = LiveVoices(session, threads.voices, speakers_off, self.output)

@@ -66,6 +66,13 @@ class ExtractionScheduler:
     _taken: list[Segment] = field(default_factory=list)
     _bad_answers: int = 0
 
+    @classmethod
+    def for_rules(cls, max_tokens: int = 900) -> ExtractionScheduler:
+        """For an extractor that reads a window with code in milliseconds (the hybrid engine): no reason to
+        wait for 30 words or 20 s — a committed line is read at the next short pause, with more context
+        lines so that a reply ("Sure, by Friday") still sees the request it answers."""
+        return cls(min_words=4, pause_s=0.6, max_wait_s=3.0, context_lines=12, max_tokens=max_tokens)
+
     def add(self, segments: list[Segment], now: float) -> None:
         if not segments:
             return
