@@ -57,7 +57,8 @@ def _draft(seg: Segment) -> Postmortem:
 
 def _controller(tmp_path: Path) -> tuple[LiveController, Session, FakeLlm, Clock, list[dict[str, Any]]]:
     session = Session.create(tmp_path, MeetingDetails(attendees=["Lisa", "Tom", "Peter"]), "live")
-    llm, clock, out = FakeLlm(), Clock(), []
+    llm, clock = FakeLlm(), Clock()
+    out: list[dict[str, Any]] = []
     scheduler = ExtractionScheduler(min_words=10, pause_s=1.0, max_wait_s=20)
     controller = LiveController(session, scheduler, llm, out.append, stream_started_at=90.0, clock=clock)
     return controller, session, llm, clock, out
