@@ -24,9 +24,10 @@ from assistant.extraction.merge import merge_list
 from assistant.extraction.rules.actions import ActionFind, find_actions
 from assistant.extraction.rules.decisions import Rejected, find_decisions
 from assistant.extraction.rules.lexicon import HEADING, TO_ASSISTANT
-from assistant.extraction.rules.narrative import Narrative, join_points, read_narrative
+from assistant.extraction.rules.narrative import Narrative, read_narrative
 from assistant.extraction.rules.questions import find_open_questions
 from assistant.extraction.rules.sentences import Sentence, rest_of_turn, sentences_of
+from assistant.extraction.rules.worked import join_points
 
 _FOLLOW_UP = re.compile(
     r"\b(?:publish|share|send|circulate|post|distribute)\w*\b.*\b(?:postmortem|post-mortem|write-?up|doc|document|notes|report|summary)\b|"

@@ -1,0 +1,145 @@
+"""What worked and what did not: the answers to the facilitator's prompts (whatever their words), and
+points said with strong cues elsewhere. A point without a verb ("The backup provider.") labels the next."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from assistant.extraction.rules.clock import find_times
+from assistant.extraction.rules.lexicon import tidy
+from assistant.extraction.rules.sentences import Sentence
+
+_ASK_WORKED = re.compile(
+    r"\bwhat (?:i|we) (?:really )?liked\b|\bwhat (?:else |really |actually )?(?:worked|went well|went right|helped|saved us|should we keep|did we do well|went our way)|\bwhat was good\b|\bany wins\b|\bthe good news\b|\bgive credit\b",
+    re.I,
+)
+_ASK_DIDNT = re.compile(
+    r"\bwhat (?:i|we) (?:really )?(?:did not|didn't|do not|don't) like\b|"
+    r"\bwhat (?:else |really |actually )?(?:didn't work|did not work|did not\b|didn't\b|made (?:it|things|this) (?:worse|harder)|went wrong|went badly|didn't go well|did not go well|hurt us|slowed us down|"
+    r"could we (?:have done|do) better|would we do differently|should we improve|could have gone better)|\bwhere did we struggle\b",
+    re.I,
+)
+_GOOD = re.compile(
+    r"\b(?:worked (?:well|great|nicely|fine)|went (?:well|smoothly|great)|(?:was|were) (?:quick|fast|clean|smooth|great|helpful|spot on|solid|excellent)|"
+    r"quickly|fast|helped|saved us|thankfully|luckily|fortunately|kudos|credit to|props to|paid off|did (?:its|their) job|"
+    r"caught it|good call|great job|nice work|worked as (?:designed|intended|expected))\b",
+    re.I,
+)
+_BAD = re.compile(
+    r"\b(?:nobody (?:even )?knew|no one (?:even )?knew|did ?n[o']t work|didn't go well|went wrong|went badly|(?:was|were) (?:too )?slow|took (?:too )?long|too slow|"
+    r"didn't help|did not help|nobody (?:saw|noticed|looked)|no one (?:saw|noticed|looked)|lost (?:almost |about |nearly |over )?\d+ minutes|"
+    r"wasted|confus\w*|(?:went|sent us) to the wrong|wrong (?:channel|team|place|dashboard|runbook)|outdated|out of date|stale|noisy|"
+    r"(?:didn't|did not) have|(?:was|were) missing|no (?:alert|alerting|runbook|dashboard|monitoring|owner)|hard to|painful|"
+    r"the problem was|(?:was|were) (?:useless|misleading|broken|unclear)|we had to guess|delayed us|slowed us down|"
+    r"(?:couldn't|could not) (?:find|see|tell|reach)|(?:fired|came|arrived|noticed) (?:\d+ minutes |too |very )?late|"
+    r"(?:did not|didn't) (?:say|show|tell|catch|fire|page|alert)|not clearly|nothing about)\b",
+    re.I,
+)
+_STRONG_GOOD = re.compile(
+    r"\b(?:worked (?:well|great|again|as (?:designed|intended|expected))|went (?:well|smoothly)|saved us|paid off|helped us|"
+    r"(?:was|were) (?:quick|fast|solid|great)|within (?:\w+ )?minutes|(?:only|just) took|took (?:only|just)|kudos|credit to|"
+    r"thankfully|luckily|fortunately)\b",
+    re.I,
+)
+_SECTION_SWITCH = re.compile(
+    r"\b(?:decisions?|action items?|next steps|open questions?|the whys|why did|timeline|impact|what (?:else )?(?:worked|went well|didn't work|did not work|went wrong))\b",
+    re.I,
+)
+
+
+_LEADING_TIME = re.compile(r"^(?:at|around|by)\s+[\d:.]+(?:\s*[ap]\.?m\.?)?,?\s+", re.I)
+
+
+def _split_points(text: str) -> list[str]:
+    text = _LEADING_TIME.sub("", text)
+    parts = [p for p in re.split(r",\s+and\s+(?=[a-z]+\s+\w+)|;\s+", text) if len(p.split()) >= 3]
+    return parts or [text]
+
+
+def worked_didnt(
+    sentences: Sequence[Sentence], exclude: set[int]
+) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    worked: list[tuple[int, str]] = []
+    didnt: list[tuple[int, str]] = []
+    mode: str | None = None
+    turns_left = 0
+    last_turn = -1
+    for s in sentences:
+        if s.turn != last_turn:
+            turns_left -= 1
+            last_turn = s.turn
+        asked_good, asked_bad = _ASK_WORKED.search(s.text), _ASK_DIDNT.search(s.text)
+        if asked_good or asked_bad:
+            # "What worked, and what didn't?": the answer's own words pick the side.
+            mode = "both" if (asked_good and asked_bad) else ("good" if asked_good else "bad")
+            turns_left = 4
+            # The asking sentence may carry its own answer ("What did not work: the alert…").
+            tail = "" if s.is_question else s.text[(asked_bad or asked_good).end() :]  # type: ignore[union-attr]
+            tail = re.sub(r"^[\s?:,.-]+(?:was|were|is|are)?\s*", "", tail)
+            if len(tail.split()) >= 2 and s.index not in exclude:
+                (didnt if asked_bad else worked).append((s.index, tidy(tail)))
+            continue
+        if mode is not None and (turns_left <= 0 or (_SECTION_SWITCH.search(s.text) and s.is_question)):
+            mode = None
+        if s.index in exclude or s.is_question:
+            continue
+        good = bool(_GOOD.search(s.text) or _STRONG_GOOD.search(s.text))
+        bad = bool(_BAD.search(s.text))
+        if mode == "both" and re.match(r"^(?:but|however|on the other hand|sadly|unfortunately)\b", s.text, re.I):
+            mode, bad, good = "bad", True, False
+        if mode is not None:
+            side = (
+                "bad"
+                if (mode == "bad" and not good) or (bad and not good)
+                else "good"
+                if (mode == "good" or good)
+                else None
+            )
+            if mode == "bad" and good and bad:
+                side = "bad"
+            if side is None:
+                continue
+            for part in _split_points(s.text):
+                pgood, pbad = bool(_GOOD.search(part)), bool(_BAD.search(part))
+                target = didnt if (pbad or (side == "bad" and not pgood)) else worked
+                target.append((s.index, tidy(part)))
+        elif bad and re.search(
+            r"\b(?:did ?n[o']t (?:work|help)|did not (?:work|help)|lost \d+ minutes|wasted|slowed us down)\b",
+            s.text,
+            re.I,
+        ):
+            didnt.append((s.index, tidy(_LEADING_TIME.sub("", s.text))))
+        elif good and not find_times(s.text) and _STRONG_GOOD.search(s.text):
+            worked.append((s.index, tidy(_LEADING_TIME.sub("", s.text))))
+    return worked, didnt
+
+
+# A point without a finite verb ("And the hour of negative caching on our zones.") is a label for the next.
+_FINITE_VERB = re.compile(
+    r"\b(?:is|was|were|are|am|be|been|had|has|have|did|does|do|took|got|went|made|fired|said|saw|could|would|should|will|"
+    r"can|didn't|wasn't|weren't|isn't|don't|doesn't|couldn't|worked|helped|failed|came|ran|kept|gave|showed|sent|told|"
+    r"knew|found|needed|cost|lost|broke|stopped|started|caught|\w+ed)\b",
+    re.I,
+)
+
+
+def join_points(points: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """ "What did not work was the rollback. It cost us time." is one point, not two; so is
+    "The backup provider. Switching to it took five minutes." (a short label, then what it did)."""
+    out: list[tuple[int, str]] = []
+    for idx, text in points:
+        if len(text.split()) < 2:
+            continue
+        short_label = (
+            bool(out)
+            and idx - out[-1][0] == 1
+            and len(text.split()) >= 3
+            and (len(out[-1][1].split()) <= 4 or not _FINITE_VERB.search(out[-1][1]))
+        )
+        if out and (short_label or re.match(r"^(?:it|that|this|they)\b", text, re.I)) and idx - out[-1][0] <= 1:
+            prev_idx, prev = out[-1]
+            out[-1] = (prev_idx, f"{prev}: {text[0].lower()}{text[1:]}")
+            continue
+        out.append((idx, text))
+    return out
