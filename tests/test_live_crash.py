@@ -72,6 +72,9 @@ def test_kill_9_then_resume(tmp_path: Path) -> None:
 
 
 LOOP_KILLS = 10
+WINDOWS_ENGINE = {"ASSISTANT_LLM__ENGINE": "windows"}
+"""Kills must land while extraction answers arrive: the engine that asks the LLM for every live window
+(the hybrid default reads live lines with the rules and calls no model)."""
 
 
 def _answer(call: int) -> str:
@@ -129,7 +132,7 @@ def test_repeated_kill_9_during_recording_and_extraction(tmp_path: Path) -> None
                 "--structured-output", "json_object", "--attendees", ",".join(meeting.attendees)]  # fmt: skip
         for run in range(LOOP_KILLS):
             during = "extraction" if run % 2 else "recording"
-            child = RecordChild(args)
+            child = RecordChild(args, env=WINDOWS_ENGINE)
             try:
                 started_at = _kill_moment(child, proxy, during, rng)
                 os.kill(child.proc.pid, signal.SIGKILL)

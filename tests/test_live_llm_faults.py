@@ -42,7 +42,9 @@ def _lines(request: dict[str, object]) -> set[int]:
 def test_live_meeting_survives_llm_faults(embedded_server: str, tmp_path: Path) -> None:
     meeting = load_meeting("queue-backlog")
     # A window of the 1.5B model can take minutes on 2 busy cores: no timeout may add a fault of its own.
-    env = {"ASSISTANT_LLM__TIMEOUT_S": "1500"}
+    # The windows engine, which asks the LLM for every live window: the faults need requests to land on
+    # (the hybrid default calls no model while the meeting runs).
+    env = {"ASSISTANT_LLM__TIMEOUT_S": "1500", "ASSISTANT_LLM__ENGINE": "windows"}
     with OpenAIProxy(embedded_server) as proxy:
         proxy.faults.extend(FAULTS)
         child = RecordChild(

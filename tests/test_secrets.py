@@ -62,6 +62,8 @@ def leaks(folder: Path, *texts: str) -> list[str]:
 
 
 WITH_KEY = {"OPENAI_API_KEY": KEY}
+WINDOWS_ENGINE = {"ASSISTANT_LLM__ENGINE": "windows"}
+"""The engine that sends the transcript itself to the LLM, window by window (and fails when it is down)."""
 
 
 @pytest.fixture(scope="module")
@@ -127,7 +129,7 @@ def test_process_against_an_unreachable_remote_llm_leaks_no_key(clip: Path, tmp_
     out = tmp_path / "out"
     url = f"http://deploy:{URL_PASSWORD}@{host}:9/v1"  # nothing listens on port 9: refused at once
     proc = run_cli("process", str(clip), "-o", str(out), "--llm-url", url, "--llm-model", "gpt-test", "--no-speakers",
-                   env=WITH_KEY, timeout=600)  # fmt: skip
+                   env=WITH_KEY | WINDOWS_ENGINE, timeout=600)  # fmt: skip
     assert proc.returncode == 4, proc.stderr
     assert "Traceback" not in proc.stderr and "cannot reach the LLM server" in proc.stderr
     assert (out / "standup.transcript.json").exists()  # the transcript is kept
@@ -223,7 +225,8 @@ def test_secrets_said_in_a_meeting_never_reach_a_remote_llm(
         with OpenAIProxy(embedded_server) as proxy, relay(host, proxy.base_url) as remote_url:
             remote = settings.model_copy(
                 update={"llm": settings.llm.model_copy(update={"base_url": remote_url, "model": EMBEDDED_MODEL_NAME,
-                                                               "structured_output": "json_object"})}
+                                                               "structured_output": "json_object",
+                                                               "engine": "windows"})}
             )  # fmt: skip
             assert remote.llm.redact == "auto"
             pm = draft_postmortem(Transcript(segments=segments), details, remote)

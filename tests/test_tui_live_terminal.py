@@ -1,11 +1,10 @@
-"""The whole product in a real terminal: `assistant record` (the TUI) in tmux, a fixture meeting spoken
-into the virtual microphone, the real Whisper tiny.en and the real embedded LLM. The live path must
-analyse the meeting while it runs; a proposal (the first in review order, whatever the model found) is
-accepted with keys in the review opened during the meeting, the app is quit, and
-`assistant export --format json` shows it accepted. Which items the model recalls is never asserted.
+"""The whole product in a real terminal: `assistant record` (the TUI) in tmux, the first 90 s of a
+fixture meeting spoken into the virtual microphone, the real Whisper tiny.en and the real embedded LLM.
+The live path must analyse the meeting while it runs; a proposal (the first in review order, whatever
+the engine found) is accepted with keys in the review opened during the meeting, the app is quit, and
+`assistant export --format json` shows it accepted. Which items are found is never asserted.
 
-(The final pass after stopping is left to the scripted tests and the headless end-to-end test: on two
-shared cores the 1.5B model needs many minutes for it.)"""
+(The final pass after stopping is left to the scripted tests and the headless end-to-end test.)"""
 
 from __future__ import annotations
 
@@ -19,6 +18,7 @@ import pytest
 from assistant.domain.postmortem import Postmortem, ReviewStatus
 from assistant.errors import SessionError
 from assistant.session import Session
+from tests.support.bad_inputs import speech_clip, write_audio
 from tests.support.cli import run_cli
 from tests.support.fixture_meetings import load_meeting
 from tests.support.tmux import Tmux, terminal_env
@@ -39,19 +39,23 @@ def test_live_meeting_in_a_real_terminal(virtual_mic: VirtualMic, tmux: Tmux, tm
         f"--attendees {','.join(meeting.attendees)} --meeting-date {meeting.meeting_date.isoformat()}"
     )
     tmux.start(command, env, size=(120, 32))
+    # The first 90 s of the meeting: a dozen lines with timeline and impact facts in them (the
+    # headless end-to-end test plays the whole meeting; here the terminal is the point).
+    clip = tmp_path / "first-90s.wav"
+    write_audio(clip, speech_clip(meeting.audio, seconds=90.0), 16_000)
     tmux.wait_for(r"● REC", timeout=300)  # Whisper loaded and the LLM server answering
     time.sleep(2)
-    virtual_mic.play(meeting.audio).wait(timeout=600)
+    virtual_mic.play(clip).wait(timeout=600)
 
     # The live path analyses the meeting while it is still "running": wait for a proposal, or for two
-    # windows analysed with nothing found (then there is nothing to accept: the model's business).
+    # LLM windows analysed with nothing found (then there is nothing to accept: the model's business).
     deadline = time.monotonic() + 1200
     while time.monotonic() < deadline:
         pm = _live_draft(root)
         if pm is not None and (pm.all_items() or len(pm.windows) >= 2):
             break
         time.sleep(2)
-    assert pm is not None and pm.windows, "no window was analysed live"
+    assert pm is not None and (pm.all_items() or pm.windows), "the live path stored nothing"
 
     # Review it without stopping (r: review so far), accept the first proposal with keys, then quit
     # mid-meeting.
@@ -76,7 +80,7 @@ def test_live_meeting_in_a_real_terminal(virtual_mic: VirtualMic, tmux: Tmux, tm
     exported = Postmortem.model_validate_json(proc.stdout)
     with Session.open(root, NAME, readonly=True) as session:
         assert session.state == "interrupted"  # quit mid-meeting: resumable
-        assert len(session.transcript.segments) > 10
+        assert len(session.transcript.segments) >= 8
         kept = session.postmortem
     # Exactly the one item the keys accepted is accepted (none when the model proposed nothing), in
     # the session and in the export; everything else is still proposed.
