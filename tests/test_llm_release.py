@@ -40,11 +40,12 @@ def order(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return calls
 
 
-def _first_job(tmp_path: Path, settings: Settings, client: ChatClient | None) -> None:
+def _first_job(tmp_path: Path, settings: Settings, client: ChatClient | None, lines: list[str] | None = None) -> None:
     session = Session.create(tmp_path, MeetingDetails(), "m")
     session.add_segments([Segment(id=0, start=0.0, end=2.0, text="hello")])
     extractor = make_extractor(client, settings) if client is not None else None
-    meeting = Meeting(session, IdleThreads(), extractor=extractor, diarizer=_Diarizer())
+    output = (lambda record: lines.append(record["type"])) if lines is not None else None
+    meeting = Meeting(session, IdleThreads(), extractor=extractor, diarizer=_Diarizer(), output=output)
     job = meeting.final_pass().start()
     assert job is not None and job.what == "speakers"
     job.run(lambda done, total: None)
@@ -53,9 +54,10 @@ def _first_job(tmp_path: Path, settings: Settings, client: ChatClient | None) ->
 
 def test_final_speakers_releases_the_llm_first(tmp_path: Path, settings: Settings, order: list[str]) -> None:
     chat = FakeChat()
-    chat.events = order  # releases and requests land in the same list as the diarization
-    _first_job(tmp_path, settings, chat)
-    assert order == ["release", "diarize"]
+    chat.events = order  # releases, stream lines and the diarization land in the same list, in order
+    _first_job(tmp_path, settings, chat, lines=order)
+    # Released before `speakers_final_pass` is written: a caller checks the server once it reads it.
+    assert order == ["release", "speakers_final_pass", "diarize"]
 
 
 def test_without_llm_or_release_hook_it_only_diarizes(tmp_path: Path, settings: Settings, order: list[str]) -> None:

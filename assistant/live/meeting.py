@@ -346,11 +346,12 @@ class FinalPass:
         if not session.transcript.segments:
             return
         if meeting.diarizer is not None:
-            meeting.output({"type": "speakers_final_pass"})
             if meeting.extractor is not None:
                 # Nothing is in flight now; re-diarizing a long meeting takes minutes and its peak memory
                 # would add to the idle LLM server's. The final extraction starts the server again.
+                # Released before the line is written: a caller may check the server once it reads it.
                 meeting.extractor.client.release_idle()
+            meeting.output({"type": "speakers_final_pass"})
             diarize = partial(final_speakers, meeting.diarizer, session.audio_path, session.transcript.segments,
                               session.speakers, meeting.voices.voiceprints(), meeting.min_similarity)  # fmt: skip
             found = yield FinalJob("speakers", lambda _progress: _attempt(diarize))
