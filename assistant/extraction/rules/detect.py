@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from assistant.checks.injection import reads_as_instruction
 from assistant.checks.text import is_speaker_label
@@ -22,7 +22,7 @@ from assistant.domain.transcript import Segment
 from assistant.extraction.convert import item_id
 from assistant.extraction.merge import merge_list
 from assistant.extraction.rules.actions import ActionFind, find_actions
-from assistant.extraction.rules.decisions import Rejected, find_decisions
+from assistant.extraction.rules.decisions import find_decisions
 from assistant.extraction.rules.lexicon import HEADING, TO_ASSISTANT
 from assistant.extraction.rules.narrative import Narrative, read_narrative
 from assistant.extraction.rules.questions import find_open_questions
@@ -46,13 +46,10 @@ _ATTACK = re.compile(
 
 @dataclass
 class Reading:
-    """What the rules found, with the sentences they read (for the LLM passes and the live marks)."""
+    """What the rules found, with the sentences they read."""
 
     sentences: list[Sentence]
     postmortem: Postmortem
-    rejected: list[Rejected] = field(default_factory=list)
-    skipped: set[int] = field(default_factory=set)
-    narrative: Narrative | None = None
 
 
 def meeting_names(segments: Sequence[Segment], details: MeetingDetails) -> list[str]:
@@ -127,7 +124,7 @@ def read_transcript(segments: Sequence[Segment], details: MeetingDetails) -> Rea
                 pm.follow_up,
                 [TextItem(id=item_id("followup", text), text=text, evidence=evidence(sentences, [s.index]))],
             )
-    return Reading(sentences, pm, rejected, skip, narrative)
+    return Reading(sentences, pm)
 
 
 def _action(a: ActionFind, sentences: Sequence[Sentence]) -> ActionItem:

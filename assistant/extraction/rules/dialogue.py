@@ -74,19 +74,6 @@ def reply_to(proposal: Sentence, after: Sequence[Sentence]) -> Reply:
     return Reply.NONE
 
 
-def first_name_in(text: str, names: Sequence[str]) -> list[str]:
-    """Attendee names said in `text`, in order of appearance (first names match full names)."""
-    found: list[tuple[int, str]] = []
-    for name in names:
-        first = name.split()[0]
-        for form in {name, first}:
-            m = re.search(rf"\b{re.escape(form)}\b", text, re.I)
-            if m:
-                found.append((m.start(), name))
-                break
-    return [n for _, n in sorted(found)]
-
-
 def addressee(text: str, names: Sequence[str]) -> str | None:
     """The attendee a sentence is addressed to: "Marco, can you…", "…can you own it, Marco?"."""
     for name in names:

@@ -194,13 +194,13 @@ def impact(sentences: Sequence[Sentence]) -> dict[str, Figure]:
 
     # Figures said while telling the timeline ("by 3 pm we had over a hundred tickets") are interim:
     # the impact statement proper comes later, so those sentences are read last.
-    ordered = sorted(sentences, key=lambda s: bool(find_times(s.text)))
-    for s in ordered:
+    spoken = {s.index: len(find_times(s.text)) for s in sentences}
+    for s in sorted(sentences, key=lambda s: spoken[s.index] > 0):
         text = digits_for_words(s.text)
         for t in reversed(find_times(text)):
             text = text[: t.start] + " " * (t.end - t.start) + text[t.end :]
         m = _DURATION.search(text)
-        span = _SPAN_DURATION.search(text) if len(find_times(s.text)) >= 2 else None
+        span = _SPAN_DURATION.search(text) if spoken[s.index] >= 2 else None
         if m is None and span is not None:
             put("duration", s, span.group("d"))
         if m:
@@ -284,7 +284,7 @@ def whys(sentences: Sequence[Sentence]) -> tuple[list[WhyFind], set[int]]:
     return out, asked
 
 
-def systemic(sentences: Sequence[Sentence], chain: Sequence[WhyFind]) -> tuple[int, str] | None:
+def systemic(sentences: Sequence[Sentence]) -> tuple[int, str] | None:
     for s in reversed(sentences):
         m = _SYSTEMIC.search(s.text)
         if m and len(s.text[m.end() :].split()) >= 3:
@@ -299,7 +299,7 @@ def read_narrative(sentences: Sequence[Sentence], actions: set[int], items: set[
         timeline=timeline(sentences, actions),
         impact=impact(sentences),
         whys=chain,
-        systemic=systemic(sentences, chain),
+        systemic=systemic(sentences),
         worked=worked,
         didnt=didnt,
         why_questions=asked,
