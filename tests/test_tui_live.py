@@ -3,8 +3,6 @@ session through the LiveController, and stopping leads through the final pass to
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -30,10 +28,9 @@ from assistant.tui.scripted import (
     scripted_services,
 )
 from assistant.tui.widgets.proposals import ProposalList
-from tests.support.pilot import until
+from tests.support.pilot import Scenario, drive, until
 
 NAME = "live-1"
-Scenario = Callable[[PostmortemApp, Pilot[int]], Awaitable[None]]
 
 
 def run_live(root: Path, live: ScriptedLive, scenario: Scenario, *, clock: ManualClock | None = None,
@@ -49,17 +46,7 @@ def run_live(root: Path, live: ScriptedLive, scenario: Scenario, *, clock: Manua
 
         app.notify = notify  # type: ignore[method-assign]
 
-    async def go() -> None:
-        async with app.run_test(size=(80, 24), notifications=True) as pilot:
-            await until(pilot, lambda: isinstance(app.screen, LiveScreen))
-            await scenario(app, pilot)
-            if app.is_running:
-                await pilot.press("ctrl+q")
-                if isinstance(app.screen, ConfirmScreen):
-                    await pilot.press("y")
-
-    asyncio.run(go())
-    return app
+    return drive(app, LiveScreen, scenario, notifications=True)
 
 
 def live_screen(app: PostmortemApp) -> LiveScreen:
