@@ -11,7 +11,9 @@ from __future__ import annotations
 import contextlib
 import json
 import queue
+import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
@@ -68,12 +70,10 @@ def run_headless(
         # Capture is running from here: what was said after this line is in the recording (≤ 1 s lost
         # on a crash). A resumed session continues its recording at `offset_s`.
         emit_line({"type": "recording", "offset_s": round(meeting.time_offset, 3)})
-        stopping = False
-        try:
-            _pump_events(events, meeting, until=lambda: meeting.state.stream_ended, on_event=on_event)
-        except KeyboardInterrupt:
-            stopping = True
-        if stopping:
+        with _stop_requests() as stop:
+            _pump_events(events, meeting, until=lambda: meeting.state.stream_ended or stop.is_set(),
+                         on_event=on_event)  # fmt: skip
+        if stop.is_set():
             emit_line({"type": "stopping"})
             meeting.stop_capture()
             _pump_events(events, meeting, until=lambda: meeting.state.stream_ended, on_event=on_event)
@@ -87,6 +87,32 @@ def run_headless(
         meeting.finalise()
         emit_line(meeting.stats())
     return 0
+
+
+@contextlib.contextmanager
+def _stop_requests() -> Iterator[threading.Event]:
+    """Ctrl-C / SIGTERM while recording ask the pump to stop between two events, instead of raising
+    KeyboardInterrupt wherever the main thread happens to be: raised inside `meeting.handle` or
+    `meeting.tick`, it dropped the event just taken from the queue or left a window marked in flight,
+    so `ready_to_finish` never came and the stop hung until the LLM timeout (seen under load).
+    The previous handlers are back once recording ends, so a second Ctrl-C still interrupts the
+    final pass. Off the main thread (tests drive `run_headless` from one) no handler can be set."""
+    stop = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield stop
+        return
+    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+
+    def request(signum: int, frame: object) -> None:
+        stop.set()
+
+    for sig in previous:
+        signal.signal(sig, request)
+    try:
+        yield stop
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 @contextlib.contextmanager
