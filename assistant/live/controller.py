@@ -14,6 +14,7 @@ from typing import Any
 from assistant.domain.postmortem import Item
 from assistant.extraction.extractor import known_items
 from assistant.extraction.windows import estimate_tokens
+from assistant.live.candidates import CandidateMarks
 from assistant.live.events import (
     AsrStatus,
     AudioStatus,
@@ -64,7 +65,9 @@ class LiveController:
         stream_started_at: float,
         time_offset: float = 0.0,
         clock: Callable[[], float] = time.monotonic,
+        candidates: CandidateMarks | None = None,
     ) -> None:
+        """`candidates`: mark each committed line at once and settle the marks after each window."""
         self.session = session
         self.scheduler = scheduler
         self.llm = llm
@@ -74,6 +77,7 @@ class LiveController:
         """Monotonic time of stream time 0; with `time_offset`, maps audio time to wall time."""
         self.time_offset = time_offset
         self.state = LiveState()
+        self.candidates = candidates
         self._seen: dict[str, str] = {i.id: fingerprint(i) for i in session.postmortem.all_items()}
 
     # --- events ----------------------------------------------------------------------------------
@@ -85,6 +89,9 @@ class LiveController:
                 self.scheduler.add(segments, self.clock())
                 for seg in segments:
                     self.output(segment_record(seg))
+                if self.candidates is not None:
+                    now = self.clock()
+                    self.candidates.committed(segments, event.received_at, now, self.meeting_time(now))
             case TentativeChanged(text=text):
                 self.state.tentative = text
             case AsrStatus():
@@ -125,6 +132,19 @@ class LiveController:
                 continue
             self._seen[item.id] = fp
             self.output(item_record(pm, item, self._latency(item, now)))
+        if self.candidates is not None:
+            self.candidates.read(pm, self._reread_from(), now, self.meeting_time(now))
+
+    def _reread_from(self) -> int:
+        """The first line a later window may still read: the next window's context, else its new lines."""
+        scheduler = self.scheduler
+        context = scheduler.history[-scheduler.context_lines :] if scheduler.context_lines > 0 else []
+        later = [*context, *scheduler.pending]
+        return later[0].id if later else self.session.next_segment_id
+
+    def meeting_time(self, now: float) -> float:
+        """Owner-clock time `now` on the meeting's clock (that of the segments' start and end)."""
+        return now - self.stream_started_at + self.time_offset
 
     def _on_failure(self, event: ProposalsExtracted, now: float) -> None:
         """Back off and say so: one `llm_status` line per failed call, the same note in the state."""

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assistant.domain.postmortem import ActionItem, Item, Postmortem
 from assistant.domain.transcript import Segment
+
+if TYPE_CHECKING:
+    from assistant.live.candidates import Mark
 
 
 def segment_record(seg: Segment) -> dict[str, Any]:
@@ -62,3 +65,20 @@ def fingerprint(item: Item) -> str:
         + item.main_text()
         + (f"|{item.owner}|{item.due}" if isinstance(item, ActionItem) else "")
     )
+
+
+def candidate_record(mark: Mark, *, latency_s: float, t: float) -> dict[str, Any]:
+    """`candidate` (a line just marked), `candidate_confirmed` (an item now cites it) or `candidate_dropped`
+    (nothing will); `t` is the meeting time (the clock of the segments' start/end), `latency_s` the
+    wall time since the line was committed."""
+    record: dict[str, Any] = {
+        "type": {"tentative": "candidate", "confirmed": "candidate_confirmed"}.get(mark.state, "candidate_dropped"),
+        "line": mark.line,
+        "kinds": list(mark.kinds),
+    }
+    if mark.state == "confirmed":
+        record.update(item=mark.item_id, item_kind=mark.item_kind)
+    elif mark.state == "dropped":
+        record["reason"] = mark.reason
+    record.update(t=round(t, 2), latency_s=round(latency_s, 3))
+    return record

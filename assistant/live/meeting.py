@@ -31,6 +31,7 @@ from assistant.domain.postmortem import MeetingDetails, Postmortem
 from assistant.domain.transcript import Segment
 from assistant.errors import AssistantError
 from assistant.export import write_outputs
+from assistant.live.candidates import CandidateMarks
 from assistant.live.controller import LiveController, LiveState, Output
 from assistant.live.engine import LiveEngine
 from assistant.live.events import LiveEvent
@@ -138,8 +139,12 @@ class Meeting:
             if reads_by_rules
             else ExtractionScheduler(max_tokens=window_tokens)
         )
+        # Lines are marked as candidates only when something will confirm or drop the marks.
+        self.marks = CandidateMarks(self.output, lambda: session.details, context_lines=self.scheduler.context_lines,
+                                    recheck=reads_by_rules) if extractor is not None else None  # fmt: skip
         self.controller = LiveController(session, self.scheduler, threads.llm, self.output, stream_started_at=0.0,
-                                         time_offset=threads.time_offset, clock=clock)  # fmt: skip
+                                         time_offset=threads.time_offset, clock=clock,
+                                         candidates=self.marks)  # fmt: skip
         self.voices = LiveVoices(session, threads.voices, speakers_off, self.output)
         self.problems: list[str] = []
         """What went wrong in the final pass, in words (the stream has a `warning` line for each)."""
@@ -376,6 +381,9 @@ class FinalPass:
         final = yield FinalJob("extraction", lambda progress: extractor.extract(segments, details, draft, progress))
         assert isinstance(final, Postmortem)
         session.merge_final(final)
+        if meeting.marks is not None:
+            now = meeting.controller.clock()
+            meeting.marks.final(session.postmortem, now, meeting.controller.meeting_time(now))
         added = final.windows[before:] if len(final.windows) >= before else final.windows
         failed = [w for w in added if not w.ok]
         if failed:

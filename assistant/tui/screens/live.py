@@ -165,6 +165,8 @@ class LiveScreen(LiveScreenBase):
         except AssistantError as exc:
             self._error(f"Speaker names not saved: {exc.message}")
         state = meeting.state
+        if meeting.marks is not None:  # before new lines are written: they are written with their marks
+            self.query_one(LiveTranscript).set_marks(meeting.marks.take_changes())
         match event:
             case SegmentsCommitted(segments=segments):
                 names = self.session.speakers

@@ -1,5 +1,5 @@
-"""Transcript views: the live one (committed lines + a dimmed tentative tail) and the review one, where
-the evidence of the selected proposal is highlighted."""
+"""Transcript views: the live one (committed lines + a dimmed tentative tail, each line with its candidate
+mark) and the review one, where the evidence of the selected proposal is highlighted."""
 
 from __future__ import annotations
 
@@ -12,9 +12,25 @@ from textual.widgets import OptionList, RichLog, Static
 from textual.widgets.option_list import Option
 
 from assistant.domain.transcript import Segment
+from assistant.live.candidates import Mark
 from assistant.tui.format import segment_line
 
 EVIDENCE_STYLE = "bold black on yellow"
+ITEM_BADGES: dict[str, str] = {
+    "action_item": "action", "decision": "decision", "open_question": "question", "timeline": "timeline",
+    "impact": "impact", "why": "why", "systemic_cause": "cause", "what_worked": "worked",
+    "what_didnt": "didn't work", "follow_up": "follow-up",
+}  # fmt: skip
+
+
+def mark_badge(mark: Mark | None) -> Text:
+    """The mark before a live line: its candidate kinds, dim, until an item confirms it (then the item's
+    kind, bold); nothing once dropped."""
+    if mark is None or mark.state == "dropped":
+        return Text("")
+    if mark.state == "confirmed":
+        return Text(f"◆ {ITEM_BADGES.get(mark.item_kind or '', mark.item_kind or 'item')} ", style="bold green")
+    return Text(f"◇ {'/'.join(mark.kinds)}? ", style="dim italic")
 
 
 class LiveTranscript(Vertical):
@@ -24,6 +40,7 @@ class LiveTranscript(Vertical):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._segments: list[Segment] = []
+        self._badges: dict[int, Text] = {}
         self._width = 0
 
     def compose(self) -> ComposeResult:
@@ -36,17 +53,44 @@ class LiveTranscript(Vertical):
         log = self.query_one("#transcript-log", RichLog)
         for segment in segments:
             self._segments.append(segment)
-            log.write(segment_line(segment))
+            log.write(self._line(segment))
+
+    def _line(self, segment: Segment) -> Text:
+        return Text.assemble(self._badges.get(segment.id, ""), segment_line(segment))
+
+    def set_marks(self, marks: Iterable[Mark]) -> None:
+        """Show these candidate marks (each line's latest). A line not written yet takes its badge when it
+        is; lines already written whose badge changed are rewritten, once for the batch."""
+        last = self._segments[-1].id if self._segments else -1
+        redraw = False
+        for mark in marks:
+            badge = mark_badge(mark)
+            if self.badge(mark.line) == badge.plain:
+                continue  # each state has its own glyph: the same words are the same badge
+            if badge.plain:
+                self._badges[mark.line] = badge
+            else:
+                self._badges.pop(mark.line, None)
+            redraw = redraw or mark.line <= last
+        if redraw:
+            self._rewrite()
+
+    def badge(self, segment_id: int) -> str:
+        """The mark shown before a line, as plain text ("" when none)."""
+        return self._badges.get(segment_id, Text("")).plain
+
+    def _rewrite(self) -> None:
+        log = self.query_one("#transcript-log", RichLog)
+        log.clear()
+        for segment in self._segments:
+            log.write(self._line(segment))
 
     def on_resize(self) -> None:
         # RichLog keeps lines wrapped at the width they were written with: re-wrap on a width change.
         if self.size.width == self._width:
             return
         self._width = self.size.width
-        log = self.query_one("#transcript-log", RichLog)
-        log.clear()
-        for segment in self._segments:
-            log.write(segment_line(segment))
+        self._rewrite()
 
     def relabel(self, speakers: dict[int, str | None]) -> None:
         """Show these speakers (segment id -> name or label) on lines already written (live attribution)."""
@@ -56,10 +100,7 @@ class LiveTranscript(Vertical):
                 self._segments[n] = segment.model_copy(update={"speaker": speakers[segment.id]})
                 changed = True
         if changed:
-            log = self.query_one("#transcript-log", RichLog)
-            log.clear()
-            for segment in self._segments:
-                log.write(segment_line(segment))
+            self._rewrite()
 
     def set_tentative(self, text: str) -> None:
         tail = Text(f"… {text.strip()}", style="dim italic") if text.strip() else Text("")
