@@ -137,10 +137,9 @@ def cmd_devices(args: argparse.Namespace) -> int:
 
 
 def _tui() -> Any:
-    try:
-        from assistant.tui import launch
-    except ImportError as exc:
-        raise AssistantError(f"the terminal UI is not available ({exc}); headless commands still work") from exc
+    # launch checks the arguments before it imports Textual (and says so if Textual is missing).
+    from assistant.tui import launch
+
     return launch
 
 
