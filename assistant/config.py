@@ -1,4 +1,4 @@
-"""Settings: defaults < TOML config file < environment (ASSISTANT_*, OPENAI_*) < command-line flags.
+"""Settings: defaults < OPENAI_* < TOML config file < environment (ASSISTANT_*) < command-line flags.
 
 The defaults work offline with no API key: the bundled Whisper tiny.en and the embedded llama.cpp
 server. A remote LLM is used only when a base URL is configured explicitly — an `OPENAI_API_KEY`
@@ -13,7 +13,13 @@ from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field, SecretStr, ValidationError
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+from pydantic_settings import (
+    BaseSettings,
+    InitSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
 
 from assistant.errors import ConfigError
 
@@ -123,13 +129,16 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        from pydantic_settings import InitSettingsSource
+        # Highest first; pydantic-settings deep-merges them, so a TOML `[llm] model` keeps OPENAI_API_KEY.
+        toml_file = TomlConfigSettingsSource(settings_cls)  # reads `toml_file` of settings_cls's config
+        return (init_settings, env_settings, toml_file, InitSettingsSource(settings_cls, init_kwargs=_openai_env()))
 
-        toml_source = InitSettingsSource(settings_cls, init_kwargs=dict(_TOML_DATA))
-        return (init_settings, env_settings, toml_source)
 
-
-_TOML_DATA: dict[str, Any] = {}
+def _openai_env() -> dict[str, Any]:
+    """The OpenAI SDK's own variables, respected below the TOML file and the ASSISTANT_* ones."""
+    names = (("base_url", "OPENAI_BASE_URL"), ("api_key", "OPENAI_API_KEY"))
+    llm = {key: os.environ[var] for key, var in names if os.environ.get(var)}
+    return {"llm": llm} if llm else {}
 
 
 def default_config_path() -> Path:
@@ -153,29 +162,19 @@ def _deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
 def load_settings(config_path: Path | None = None, overrides: dict[str, Any] | None = None) -> Settings:
     """Build settings from all sources. `overrides` are command-line flags (None values are ignored)."""
     path = config_path or default_config_path()
-    data: dict[str, Any] = {}
     if config_path is not None and not path.is_file():
         raise ConfigError(f"config file not found: {path}")
-    if path.is_file():
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-            raise ConfigError(f"cannot read config file {path}: {exc}") from exc
-    # The OpenAI SDK's own variables are respected below the explicit ones.
-    openai_env: dict[str, Any] = {}
-    if os.environ.get("OPENAI_BASE_URL"):
-        openai_env["base_url"] = os.environ["OPENAI_BASE_URL"]
-    if os.environ.get("OPENAI_API_KEY"):
-        openai_env["api_key"] = os.environ["OPENAI_API_KEY"]
-    if openai_env:
-        data = _deep_merge({"llm": openai_env}, data)
-    _TOML_DATA.clear()
-    _TOML_DATA.update(data)
+
+    # pydantic-settings takes the TOML file from the class's config only (no per-instance argument), so
+    # the file chosen at run time gets a subclass of its own; a missing default file reads as empty.
+    class FileSettings(Settings):
+        model_config = SettingsConfigDict(toml_file=path)
+
     try:
-        return Settings(**_deep_merge({}, overrides or {}))
+        return FileSettings(**_deep_merge({}, overrides or {}))
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
         raise ConfigError(f"invalid setting {where}: {first['msg']}") from exc
-    finally:
-        _TOML_DATA.clear()
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:  # the TOML source reads the file
+        raise ConfigError(f"cannot read config file {path}: {exc}") from exc

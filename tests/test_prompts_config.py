@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
-from assistant.config import load_settings
+from assistant.config import Settings, load_settings
 from assistant.errors import ConfigError
 from assistant.extraction.llm import parse_answer, strict_schema
 from assistant.extraction.prompts import PromptLibrary
@@ -69,6 +71,26 @@ def test_settings_precedence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     s = load_settings(cfg, {"llm": {"model": "m-flag", "base_url": None}})
     assert s.llm.model == "m-flag" and s.llm.base_url == "http://toml:1/v1"
     assert "sk-env" not in repr(s)
+
+
+def test_each_load_reads_its_own_file_and_nothing_stays_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ASSISTANT_CONFIG", str(tmp_path / "none.toml"))
+    files = []
+    for beams in range(1, 9):
+        files.append(tmp_path / f"{beams}.toml")
+        files[-1].write_text(f"[asr]\nbeam_size = {beams}\n")
+    # No state shared between loads: threads loading different files each get their own. The TOML source
+    # used to be a module-level dict filled for the duration of a load: 12-174 of these 400 loads read
+    # another thread's file with threads switching this often.
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        with ThreadPoolExecutor(4) as pool:
+            got = list(pool.map(lambda path: load_settings(path).asr.beam_size, files * 50))
+    finally:
+        sys.setswitchinterval(interval)
+    assert got == [int(path.stem) for path in files * 50]
+    assert load_settings().asr.beam_size == Settings().asr.beam_size == 5
 
 
 def test_openai_key_alone_never_selects_a_remote_llm(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
