@@ -19,8 +19,9 @@ from typing import Literal
 from assistant.domain.postmortem import MeetingDetails, Postmortem, ReviewStatus, WindowStatus
 from assistant.domain.transcript import Segment
 from assistant.errors import LLMError
+from assistant.extraction.client import ChatClient
 from assistant.extraction.convert import clean, wire_to_postmortem
-from assistant.extraction.llm import LLMClient, LLMUnavailable
+from assistant.extraction.llm import LLMUnavailable
 from assistant.extraction.merge import drop_unsupported, merge_into
 from assistant.extraction.prompts import PromptLibrary
 from assistant.extraction.redact import Redaction, scrubbed_errors
@@ -102,7 +103,7 @@ class Extractor:
 
     def __init__(
         self,
-        client: LLMClient,
+        client: ChatClient,
         prompts: PromptLibrary,
         window_tokens: int = 900,
         focus: Focus = "full",
@@ -187,7 +188,7 @@ class Extractor:
             wire = redaction.restore_model(wire)
         return wire_to_postmortem(wire, window.segments)
 
-    def with_client(self, client: LLMClient) -> Extractor:
+    def with_client(self, client: ChatClient) -> Extractor:
         return Extractor(client, self.prompts, self.window_tokens, self.focus, self.engine)
 
     def focused(self, focus: Focus) -> Extractor:

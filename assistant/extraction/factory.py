@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from contextlib import ExitStack
-from typing import TYPE_CHECKING, cast
 
 from assistant.config import Settings
 from assistant.extraction.client import ChatClient
@@ -11,16 +10,12 @@ from assistant.extraction.extractor import Extractor, Focus
 from assistant.extraction.prompts import PromptLibrary
 from assistant.llm_backend import open_llm
 
-if TYPE_CHECKING:
-    from assistant.extraction.llm import LLMClient
-
 
 def make_extractor(client: ChatClient, settings: Settings, focus: Focus = "full") -> Extractor:
     """An extractor over `client` with the configured prompts (`storage.prompts_dir`, else the packaged
     ones), engine (`llm.engine`) and window size (`llm.window_tokens`)."""
     prompts = PromptLibrary(settings.storage.prompts_dir)
-    # Extractor's signature names the concrete client; it only uses the ChatClient surface.
-    return Extractor(cast("LLMClient", client), prompts, settings.llm.window_tokens, focus, settings.llm.engine)
+    return Extractor(client, prompts, settings.llm.window_tokens, focus, settings.llm.engine)
 
 
 def open_extractor(settings: Settings, stack: ExitStack, focus: Focus = "full") -> Extractor:
