@@ -64,7 +64,8 @@ class LiveScreen(LiveScreenBase):
     ]
     HELP = (
         "Recording a meeting. The transcript appears as it is committed (the dimmed line is still "
-        "changing); proposals appear at pauses and are saved the moment they arrive. New action items "
+        "changing; ◇ marks a line that may be an item, ◆ once a proposal cites it); proposals appear at pauses "
+        "and are saved the moment they arrive. New action items "
         "without one named owner or a concrete due date are announced. Press s to stop: the rest of the "
         "audio is transcribed, a final pass reads the whole meeting, then the review opens. Press n, pick a "
         "line and give a name: later lines in that voice get the name (unnamed voices stay anonymous); S "
