@@ -4,13 +4,16 @@ cites it or dropped once no window reads it again; the app shows the mark on the
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from textual.app import App, ComposeResult
 from textual.pilot import Pilot
+from textual.widgets import RichLog
 
 from assistant.audio.decode import SAMPLE_RATE
 from assistant.audio.filesource import FileSource
@@ -18,7 +21,7 @@ from assistant.domain.postmortem import MeetingDetails, WindowStatus
 from assistant.domain.transcript import Segment
 from assistant.extraction.rules.cues import line_kinds
 from assistant.extraction.rules.detect import read_transcript
-from assistant.live.candidates import CandidateMarks
+from assistant.live.candidates import CandidateMarks, Mark
 from assistant.live.controller import LiveController
 from assistant.live.events import ProposalsExtracted, SegmentsCommitted
 from assistant.live.headless import run_headless
@@ -275,3 +278,30 @@ def test_bench_summarises_marks_confirmations_and_drops() -> None:
     assert result["utterance_end_to_confirmed_p50_s"] == 6.0 and result["utterance_end_to_mark_p50_s"] == 2.0
     assert result["final_state"] == {"confirmed": 1, "dropped": 1} and result["dropped_by_reason"] == {"final_pass": 1}
     assert result["live_items"] == result["live_items_citing_a_premarked_line"] == 1
+
+
+def test_a_changed_mark_rewrites_the_log_from_its_line_on_as_a_full_rewrite_would() -> None:
+    class OneTranscript(App[None]):
+        def compose(self) -> ComposeResult:
+            yield LiveTranscript()
+
+    async def scenario() -> None:
+        app = OneTranscript()
+        async with app.run_test(size=(60, 20)) as pilot:
+            transcript = app.query_one(LiveTranscript)
+            transcript.add_segments(_lines([("Tom", f"Line {n} of a long meeting, wrapped over two rows at least.")
+                                            for n in range(30)]))  # fmt: skip
+            await pilot.pause()
+            log = transcript.query_one(RichLog)
+            mark = Mark(27, ("action",), 0.0)
+            transcript.set_marks([mark])
+            mark.state, mark.item_kind = "confirmed", "action_item"
+            transcript.set_marks([mark, Mark(29, ("decision",), 0.0)])
+            in_place = [strip.text for strip in log.lines]
+            transcript._rewrite()  # the whole log, from scratch
+            assert in_place == [strip.text for strip in log.lines]
+            assert (
+                sum("◆ action" in row for row in in_place) == 1 and sum("◇ decision?" in row for row in in_place) == 1
+            )
+
+    asyncio.run(scenario())

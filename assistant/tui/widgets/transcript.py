@@ -3,6 +3,7 @@ mark) and the review one, where the evidence of the selected proposal is highlig
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable
 
 from rich.text import Text
@@ -35,11 +36,17 @@ def mark_badge(mark: Mark | None) -> Text:
 
 class LiveTranscript(Vertical):
     """Committed text is append-only (a RichLog, cheap for hours of lines); only the tail below it is
-    replaced as the recogniser changes its mind."""
+    replaced as the recogniser changes its mind. A candidate mark changes on a recent line (its window
+    reads it within seconds), so only the log from that line on is written again: rewriting the whole
+    log took ~1 s for 2,000 lines on the UI thread."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._segments: list[Segment] = []
+        self._starts: list[int] = []
+        """Index in the log's lines where each segment's (wrapped) lines begin."""
+        self._in_place = True
+        """False while the log defers its writes (its size is not known yet): the starts are unknown."""
         self._badges: dict[int, Text] = {}
         self._width = 0
 
@@ -53,7 +60,13 @@ class LiveTranscript(Vertical):
         log = self.query_one("#transcript-log", RichLog)
         for segment in segments:
             self._segments.append(segment)
-            log.write(self._line(segment))
+            self._write(log, segment)
+
+    def _write(self, log: RichLog, segment: Segment) -> None:
+        before = len(log.lines)
+        log.write(self._line(segment))
+        self._starts.append(before)
+        self._in_place = self._in_place and len(log.lines) > before
 
     def _line(self, segment: Segment) -> Text:
         return Text.assemble(self._badges.get(segment.id, ""), segment_line(segment))
@@ -62,7 +75,7 @@ class LiveTranscript(Vertical):
         """Show these candidate marks (each line's latest). A line not written yet takes its badge when it
         is; lines already written whose badge changed are rewritten, once for the batch."""
         last = self._segments[-1].id if self._segments else -1
-        redraw = False
+        first_changed: int | None = None
         for mark in marks:
             badge = mark_badge(mark)
             if self.badge(mark.line) == badge.plain:
@@ -71,19 +84,30 @@ class LiveTranscript(Vertical):
                 self._badges[mark.line] = badge
             else:
                 self._badges.pop(mark.line, None)
-            redraw = redraw or mark.line <= last
-        if redraw:
-            self._rewrite()
+            if mark.line <= last:
+                first_changed = mark.line if first_changed is None else min(first_changed, mark.line)
+        if first_changed is not None:
+            self._rewrite(bisect_left(self._segments, first_changed, key=lambda s: s.id))
 
     def badge(self, segment_id: int) -> str:
         """The mark shown before a line, as plain text ("" when none)."""
         return self._badges.get(segment_id, Text("")).plain
 
-    def _rewrite(self) -> None:
+    def _rewrite(self, start: int = 0) -> None:
+        """Write the segments from position `start` on again (all of them when the log's lines are not
+        known segment by segment)."""
         log = self.query_one("#transcript-log", RichLog)
-        log.clear()
-        for segment in self._segments:
-            log.write(self._line(segment))
+        if start <= 0 or not self._in_place or start >= len(self._starts):
+            start = 0
+            log.clear()
+            self._in_place = True
+        else:
+            del log.lines[self._starts[start] :]
+            log.notify_style_update()  # RichLog caches rendered lines by position: those are stale now
+        del self._starts[start:]
+        for segment in self._segments[start:]:
+            self._write(log, segment)
+        log.refresh()
 
     def on_resize(self) -> None:
         # RichLog keeps lines wrapped at the width they were written with: re-wrap on a width change.
