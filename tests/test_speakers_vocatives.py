@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from assistant.domain.transcript import Segment
+from assistant.extraction.rules.dialogue import addressee, vocative
 from assistant.speakers.vocatives import infer_speaker_names
 
 
@@ -39,3 +42,25 @@ def test_self_introduction_and_named_voices_left_alone() -> None:
     segments = lines(("S1", "Hi, I'm Jonas from support."), ("Ana", "Welcome."), ("S1", "This is Jonas again."))
     assert infer_speaker_names(segments, ["Ana", "Jonas"]) == {"S1": "Jonas"}
     assert infer_speaker_names(segments, []) == {}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "called", "addressed"),
+    [
+        ("Priya, can you walk us through it?", "Priya", "Priya"),
+        ("Okay Priya: the timeline?", "Priya", "Priya"),
+        ("Well, Priya?", "Priya", "Priya"),
+        ("Priya can you own the alert?", None, "Priya"),  # ASR dropped the comma: fine with a request
+        ("Can you own the alert, Priya?", None, "Priya"),
+        ("Thanks, Priya.", None, "Priya"),  # thanks the voice before: never a vote for the next one
+        ("Priya said it was the cache.", None, "Priya"),
+        ("We paged Jonas and Priya.", None, None),
+    ],
+)
+def test_one_vocative_matcher_strict_for_voices_loose_for_owners(
+    sentence: str, called: str | None, addressed: str | None
+) -> None:
+    """Naming a voice takes only the name set off at the start; the action rules, which also need a
+    request in the sentence, take the comma-less and the closing forms too."""
+    assert vocative(sentence, ["Jonas", "Priya Shah"]) == (called and "Priya Shah")
+    assert addressee(sentence, ["Jonas", "Priya Shah"]) == (addressed and "Priya Shah")

@@ -15,6 +15,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 
 from assistant.domain.transcript import Segment
+from assistant.extraction.rules.dialogue import vocative  # the action rules read "Priya, can you…" with it too
 from assistant.speakers.model import is_label
 
 MIN_VOTES = 2
@@ -23,16 +24,6 @@ _THANKS = re.compile(
     r"(?P<n>[A-Z][\w'-]+)\b"
 )
 _SELF = re.compile(r"\b(?i:i'm|i am|this is|my name is|it's)\s+(?P<n>[A-Z][\w'-]+)\b(?!\s+(?:team|here to))")
-_FILLER = r"(?:(?:okay|ok|so|and|alright|right|then|also|now|well|great)[,]?\s+)*"
-
-
-def _vocative(text: str, names: Sequence[str]) -> str | None:
-    """The attendee a line opens by addressing ("Omar, …", "Okay Omar, …")."""
-    for name in names:
-        first = re.escape(name.split()[0])
-        if re.match(rf"^{_FILLER}{first}\s*[,:?]", text, re.I):
-            return name
-    return None
 
 
 def _named(first: str, names: Sequence[str]) -> str | None:
@@ -56,7 +47,7 @@ def infer_speaker_names(segments: Sequence[Segment], attendees: Sequence[str]) -
     not_them: defaultdict[str, set[str]] = defaultdict(set)
     for i, (label, text) in enumerate(turns):
         for sentence in re.split(r"(?<=[.!?])\s+", text):
-            called = _vocative(sentence, names)
+            called = vocative(sentence, names)
             if called is not None:
                 not_them[label].add(called)
                 # The answer comes from the next voice: a vote only when it is another voice.

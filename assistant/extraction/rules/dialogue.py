@@ -74,12 +74,27 @@ def reply_to(proposal: Sentence, after: Sequence[Sentence]) -> Reply:
     return Reply.NONE
 
 
+# Words a sentence may open with before the name it calls ("Okay Omar, …", "So, Marco: …").
+_OPENERS = r"(?:(?:okay|ok|so|and|alright|right|then|also|now|well|great)[,]?\s+)*"
+
+
+def vocative(text: str, names: Sequence[str]) -> str | None:
+    """The attendee a sentence opens by calling, the name set off by punctuation: "Omar, …", "Okay
+    Omar: …", "Omar?". Sure enough to name a voice from who answers (assistant.speakers.vocatives)."""
+    for name in names:
+        if re.match(rf"^{_OPENERS}{re.escape(name.split()[0])}\s*[,:?]", text, re.I):
+            return name
+    return None
+
+
 def addressee(text: str, names: Sequence[str]) -> str | None:
-    """The attendee a sentence is addressed to: "Marco, can you…", "…can you own it, Marco?"."""
+    """The attendee a sentence is addressed to: a `vocative`, or the name without its comma (ASR drops
+    it: "Marco can you…") or closing the sentence ("…can you own it, Marco?"). Looser, so the action
+    rules also want a request in the same sentence; a "Thanks, Marco." would not do to name a voice."""
+    if called := vocative(text, names):
+        return called
     for name in names:
         first = re.escape(name.split()[0])
-        if re.match(rf"^(?:(?:okay|ok|so|and|alright|right|then|also)[,]?\s+)*{first}\b[,:]?\s", text, re.I):
-            return name
-        if re.search(rf",\s*{first}\s*[?.!]?$", text, re.I):
+        if re.match(rf"^{_OPENERS}{first}\s", text, re.I) or re.search(rf",\s*{first}\s*[?.!]?$", text, re.I):
             return name
     return None
