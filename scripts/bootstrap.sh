@@ -89,17 +89,25 @@ if [ ! -f "$stamp" ]; then
   # wheel is kept in our own cache under a key of the flags, the version and the CPU's instruction sets.
   llama="llama-cpp-python==$(sed -n 's/.*"llama-cpp-python\[server\]==\([0-9.]*\)".*/\1/p' pyproject.toml)"
   llama_flags="${CMAKE_ARGS:--DGGML_NATIVE=ON -DLLAVA_BUILD=OFF}"
-  key=$(printf '%s\n%s\n%s\n' "$llama" "$llama_flags" "$(grep -m1 '^flags' /proc/cpuinfo || true)" | sha256sum | cut -c1-16)
+  # Without its AMX kernels: on a CPU with AMX (Sapphire Rapids and later) the native build of this
+  # version segfaults on the first request to the server (every LLM call failed; seen 2026-12-02).
+  # CMake takes CFLAGS/CXXFLAGS as its initial flags, and GCC keeps explicit -mno-* over -march=native.
+  no_amx=""
+  if grep -qw amx_tile /proc/cpuinfo 2>/dev/null && [ -z "${CMAKE_ARGS:-}" ]; then
+    no_amx="-mno-amx-tile -mno-amx-int8 -mno-amx-bf16"
+  fi
+  key=$(printf '%s\n%s\n%s\n%s\n' "$llama" "$llama_flags" "$no_amx" "$(grep -m1 '^flags' /proc/cpuinfo || true)" | sha256sum | cut -c1-16)
   wheels_cache="${XDG_CACHE_HOME:-$HOME/.cache}/postmortem-assistant/wheels/llama-$key"
   if ! ls "$wheels_cache"/llama_cpp_python-*.whl >/dev/null 2>&1; then
     begin "compiling $llama for this CPU (once per machine, ~7 min on 2 cores)"
     rm -rf "$wheels_cache.partial" && mkdir -p "$wheels_cache.partial"
-    quiet env CMAKE_ARGS="$llama_flags" "${PIP[@]}" wheel --no-deps --no-cache-dir "$llama" -w "$wheels_cache.partial"
+    quiet env CMAKE_ARGS="$llama_flags" CFLAGS="${CFLAGS:-} $no_amx" CXXFLAGS="${CXXFLAGS:-} $no_amx" "${PIP[@]}" wheel --no-deps --no-cache-dir "$llama" -w "$wheels_cache.partial"
     mv "$wheels_cache.partial" "$wheels_cache"
     end
   fi
   begin "$llama (built for this CPU: wheel cache llama-${key:0:8}...)"
   quiet "${PIP[@]}" install --no-deps "$wheels_cache"/llama_cpp_python-*.whl
+  rm -f .venv/.llm-smoke-ok  # a new llama.cpp build is tested again below
   end
   begin "postmortem-assistant, editable, with the dev and speakers extras"
   quiet "${PIP[@]}" install -e ".[dev,speakers]"
@@ -113,4 +121,16 @@ fi
 begin "LLM weights (assembled once, sha256-verified)"
 weights=$(.venv/bin/python -c "from assistant.config import load_settings; from assistant.extraction.weights import bundled_gguf; print(bundled_gguf(load_settings().storage.cache_dir))" 2>>"$LOG")
 end "${weights/#$HOME/\~}"
+# A short prompt through the compiled llama.cpp, once per virtualenv (a batch of tokens: a single one
+# did not crash the AMX build): a build that crashes on this CPU fails here in one line, not later as
+# every LLM test's "cannot reach the server".
+if [ ! -e .venv/.llm-smoke-ok ]; then
+  begin "llama.cpp answers a test prompt on this CPU"
+  if ! quiet .venv/bin/python -c "import sys; from llama_cpp import Llama; Llama(model_path=sys.argv[1], n_ctx=512, n_ubatch=128, verbose=False)('The quick brown fox jumps over the lazy dog. ' * 4, max_tokens=2)" "$weights"; then
+    echo " crashed: rebuild it portable with: rm -rf .venv && CMAKE_ARGS=-DGGML_NATIVE=OFF make setup" >&2
+    exit 1
+  fi
+  touch .venv/.llm-smoke-ok
+  end
+fi
 echo "bootstrap: ready in $(seconds_since "$started_all") s (log: $LOG)"
