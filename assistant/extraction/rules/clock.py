@@ -46,7 +46,7 @@ _HOUR_MER = re.compile(rf"(?<![\d.:,])\b(?P<h>1[0-2]|0?[1-9])\s*{_MERIDIEM}", re
 _OCLOCK = re.compile(rf"\b(?P<h>1[0-2]|0?[1-9]|{_HOUR_WORD})\s+o'?\s?clock(?:\s+{_MERIDIEM})?", re.I)
 # ten past four, quarter to five, half past two
 _PAST_TO = re.compile(
-    rf"(?<![\d.,])\b(?P<min>quarter|half|{_MIN_WORD}(?:[\s-](?:{_MIN_WORD}))?|\d{{1,2}})(?:\s+minutes?)?\s+(?P<rel>past|after|to|before)\s+"
+    rf"(?<![\d.,])\b(?P<min>quarter|half|(?:{_MIN_WORD})(?:[\s-](?:{_MIN_WORD}))?|\d{{1,2}})(?:\s+minutes?)?\s+(?P<rel>past|after|to|before)\s+"
     rf"(?P<h>1[0-2]|0?[1-9]|{_HOUR_WORD})(?![.,]?\d)(?!\s*(?:minutes?|hours?|days?|weeks?|percent))(?:\s+{_MERIDIEM})?",
     re.I,
 )
@@ -58,6 +58,25 @@ _WORDS = re.compile(
     re.I,
 )
 _NAMED = re.compile(r"\b(?:at|by|around|until|till|since|about)\s+(?P<name>noon|midday|midnight)\b", re.I)
+# British "half six" is 6:30 (never 5:30): only after a time preposition, so "half the fleet" stays a count.
+_HALF_HOUR = re.compile(
+    rf"\b{_PREP}\s+(?:around\s+|about\s+|roughly\s+|just\s+gone\s+)?half\s+(?P<h>1[0-2]|[1-9]|{_HOUR_WORD})\b"
+    rf"(?!\s*(?:past|an?\b|of\b|{_UNIT_AFTER}))(?:\s+{_MERIDIEM})?",
+    re.I,
+)
+# "just after three", "shortly before eleven", "a little after 4", "just gone ten": an hour said loosely. The
+# hedge makes it a time; the hour is the best figure the speaker gave.
+_NEAR_HOUR = re.compile(
+    rf"\b(?:just|shortly|right|a little|a bit|not long|soon|a few minutes)\s+(?:after|before|gone|past)\s+"
+    rf"(?P<h>1[0-2]|0?[1-9]|{_HOUR_WORD})(?:\s+o'?\s?clock)?\b(?![.:,]?\d)(?!\s*(?:{_UNIT_AFTER}))(?:\s+{_MERIDIEM})?",
+    re.I,
+)
+# "at three-ish", "by four sharp", "around ten on the dot": a bare hour marked as a time by its suffix.
+_HOUR_SUFFIX = re.compile(
+    rf"\b{_PREP}\s+(?:around\s+|about\s+|roughly\s+)?(?P<h>1[0-2]|0?[1-9]|{_HOUR_WORD})"
+    rf"(?:-?ish\b|\s+sharp\b|\s+on the dot\b)(?:\s+{_MERIDIEM})?",
+    re.I,
+)
 _VERSION = re.compile(r"(?:version|release|build|v|rc|python|node|java|ubuntu|kernel|tls)\s*$", re.I)
 
 
@@ -142,28 +161,91 @@ def find_times(text: str) -> list[TimeMention]:
         else:
             minute = below_hundred(re.split(r"[\s-]+", mins_text))
         add(m, hour, minute, mer)
+    for pattern, minute_of in ((_HALF_HOUR, 30), (_NEAR_HOUR, 0), (_HOUR_SUFFIX, 0)):
+        for m in pattern.finditer(text):
+            add(m, _hour_value(m.group("h")), minute_of, m.group("mer"))
     for m in _NAMED.finditer(text):
         add(m, 0 if m.group("name").lower() == "midnight" else 12, 0, None)
     found.sort(key=lambda t: t.start)
     return found
 
 
-def on_incident_clock(times: list[str]) -> list[str]:
+@dataclass(frozen=True)
+class RelativeMention:
+    """ "About five minutes later", "an hour after that": a time given as an offset from the event before."""
+
+    minutes: int
+    start: int
+    end: int
+    spoken: str
+
+
+_OFFSET_AMOUNT = (
+    rf"(?P<n>\d{{1,3}}|an?|one|a couple of|(?:{_MIN_WORD})(?:[\s-](?:{_MIN_WORD}))?)"
+    r"(?:\s+and\s+a\s+(?P<half>half))?\s+(?P<unit>minutes?|mins?|hours?)(?:\s+and\s+a\s+(?P<half2>half))?"
+)
+_RELATIVE = re.compile(
+    rf"\b(?:(?:about|around|roughly|maybe|some|another|only|just|barely|a good)\s+)?(?:{_OFFSET_AMOUNT}|(?P<halfhour>half an hour))"
+    r"\s+(?:later|after that|after this|on)\b(?!\s+(?:than|we'll|we will|today|tomorrow))",
+    re.I,
+)
+
+
+def _amount(m: re.Match[str]) -> int | None:
+    if m.group("halfhour"):
+        return 30
+    word = m.group("n").lower()
+    if word.isdigit():
+        n: int | None = int(word)
+    elif word in ("a", "an", "one"):
+        n = 1
+    elif word == "a couple of":
+        n = 2
+    else:
+        n = below_hundred(re.split(r"[\s-]+", word))
+    if n is None:
+        return None
+    per = 60 if m.group("unit").lower().startswith("h") else 1
+    return n * per + (per // 2 if m.group("half") or m.group("half2") else 0)
+
+
+def find_relative(text: str) -> list[RelativeMention]:
+    """Offsets from the previous event ("ten minutes later"); vague ones ("a few minutes later") are not times."""
+    out = []
+    for m in _RELATIVE.finditer(text):
+        minutes = _amount(m)
+        if minutes is not None and 0 < minutes <= 12 * 60:
+            out.append(RelativeMention(minutes, m.start(), m.end(), m.group(0).strip()))
+    return out
+
+
+def shift(hhmm: str, minutes: int) -> str:
+    total = (int(hhmm[:2]) * 60 + int(hhmm[3:]) + minutes) % (24 * 60)
+    return _fmt(total // 60, total % 60)
+
+
+def on_incident_clock(times: list[str], fixed: list[bool] | None = None) -> list[str]:
     """Resolve hours said without am/pm against their neighbours: "at 4:42" after "16:30" is 16:42.
 
     Incident timelines run forward; a 12-hour reading that jumps back by more than 6 hours, while
-    +12 h keeps the order, was meant in the afternoon."""
+    +12 h keeps the order, was meant in the afternoon. A time in `fixed` (said with am/pm or "in the
+    morning") is never moved: "2:17 in the morning" after an evening event is still 02:17."""
     out: list[str] = []
     previous: int | None = None
-    for t in times:
-        hour, minute = int(t[:2]), int(t[3:])
-        if previous is not None and 1 <= hour < 12:
-            # Take the reading nearest the previous time: "4:42" after 16:30 is 16:42, while "11:47"
-            # after 13:26 is a retelling of 11:47, not 23:47.
-            as_said, plus12 = hour * 60 + minute, (hour + 12) * 60 + minute
-            if abs(plus12 - previous) < abs(as_said - previous):
-                hour += 12
-        value = hour * 60 + minute
-        out.append(_fmt(hour, minute))
-        previous = value
+    for i, t in enumerate(times):
+        resolved = resolve_after(previous, t, bool(fixed and fixed[i]))
+        out.append(resolved)
+        previous = int(resolved[:2]) * 60 + int(resolved[3:])
     return out
+
+
+def resolve_after(previous: int | None, hhmm: str, fixed: bool = False) -> str:
+    """One step of `on_incident_clock`: `hhmm` read after the event at minute-of-day `previous`."""
+    hour, minute = int(hhmm[:2]), int(hhmm[3:])
+    if previous is not None and 1 <= hour < 12 and not fixed:
+        # Take the reading nearest the previous time: "4:42" after 16:30 is 16:42, while "11:47"
+        # after 13:26 is a retelling of 11:47, not 23:47.
+        as_said, plus12 = hour * 60 + minute, (hour + 12) * 60 + minute
+        if abs(plus12 - previous) < abs(as_said - previous):
+            hour += 12
+    return _fmt(hour, minute)
