@@ -230,3 +230,64 @@ def test_every_item_cites_lines_that_exist_and_support_it() -> None:
     for item in pm.all_items():
         assert item.evidence.verified and item.evidence.segment_ids
         assert Flag.UNVERIFIED_EVIDENCE not in item.flags
+
+
+def _decisions(*turns: str) -> list[str]:
+    return [d.text for d in draft(*turns).decisions]
+
+
+def test_a_choice_named_by_its_label_is_the_option_laid_out_before() -> None:
+    texts = _decisions(
+        "Nadia: There are two ways out. Plan A is a second queue for retries. Plan B is a retry budget per client.",
+        "Omar: The budget is simpler to run.",
+        "Nadia: Alright, we'll go with plan B.",
+    )
+    assert texts == ["Option B: A retry budget per client"]
+    listed = _decisions(
+        "Ines: Two ideas. One, a weekly review of the quota dashboard. Two, an alert at eighty percent of the quota.",
+        "Viktor: Agreed, let's go with the second one, the alert.",
+    )
+    assert listed == ["An alert at eighty percent of the quota"]
+
+
+def test_a_question_the_room_agrees_to_is_a_decision_and_a_refused_one_is_not() -> None:
+    assert _decisions(
+        "Nadia: So do we all agree that schema changes ship behind a flag from now on?",
+        "Omar: Yes.",
+        "Beth: Definitely.",
+    ) == ["Schema changes ship behind a flag from now on"]
+    assert _decisions("Nadia: Do we all agree that every deploy waits for a sign-off?", "Omar: No, too heavy.") == []
+
+
+def test_a_counter_proposal_the_room_accepts_is_the_decision() -> None:
+    texts = _decisions(
+        "Viktor: Should we turn the cache off for good?",
+        "Ines: No. Instead, every cache key gets a jittered expiry.",
+        "Beth: Works for me.",
+    )
+    assert texts == ["Every cache key gets a jittered expiry"]
+
+
+def test_decisions_told_about_the_incident_and_agenda_lines_are_not_decisions() -> None:
+    assert (
+        _decisions(
+            "Nadia: Let's have the timeline first, then the impact, then the causes.",
+            "Omar: At half past two we decided to drain the node.",
+            "Ines: Once we decided, the drain itself took minutes.",
+        )
+        == []
+    )
+
+
+def test_two_people_named_for_a_task_stay_two_until_one_is_given_it() -> None:
+    pm = draft(
+        "Nadia: Rotating the staging credentials: Omar or Ines, one of you?",
+        "Omar: Sure.",
+        "Nadia: Renaming the dashboards, that is either Viktor or Beth.",
+        "Beth: I am swamped this week.",
+        "Nadia: Viktor, let's make that yours. Viktor, when?",
+        "Viktor: End of next week.",
+    )
+    owners = {a.action: (a.owner, a.due) for a in pm.action_items}
+    assert owners["Rotating the staging credentials"][0] == "Omar and Ines"
+    assert owners["Renaming the dashboards"] == ("Viktor", "End of next week")

@@ -40,26 +40,36 @@ _FIRST_PERSON = re.compile(
     r"i volunteer to|i'll make sure|i can handle|i'll handle|i've got|i got|leave it with me|put me down for|"
     r"i'll get|i can get|i'll follow up|i can follow up|i'll look into|i can look into|i'll write|i can write|"
     r"i'll own|i'll pick up|i can pick up|i'll add|i can add|i'll set up|i can set up|"
-    r"let me (?!know|think|see|just|be\b|say|finish|stop|start|ask|answer|jump|check quickly|get this straight|recap|summari[sz]e|repeat|read))\b\s*",
+    r"let me (?!know|think|see|just|be\b|say|finish|stop|start|ask|answer|jump|check quickly|get this straight|recap|summari[sz]e|repeat|read|"
+    r"park|hold|pause|come back|go back|leave|note|interrupt|bring (?:us|it) back|pull up|put (?:it|that|this) on hold|push back|play))\b\s*",
     re.I,
+)
+# What a group "has to" do in its head or in this meeting, not a task after it: "we have to consider
+# the cost", "we should remember the budget", "we need to start wrapping up".
+_MINDSET = (
+    r"consider\b|remember\b|think\b|reflect\b|keep in mind|bear in mind|be aware|realis|realiz|understand\b|"
+    r"accept\b|admit\b|wrap\b|start wrapping|hurry\b|get started|carry on|continue\b|imagine\b|assume\b"
 )
 _OWNED_VERB = r"(?:will|'ll|is going to|is gonna|agreed to|has agreed to|volunteered to|offered to|should|needs to|has to|owns|takes|is taking|is on|is owning|can take|can own|will own|will take)"
 _GROUP = re.compile(
     r"\b(?P<who>someone|somebody|anyone|anybody|one of us|we all|all of us|everyone|everybody|the team|the whole team|"
     r"the \w+ team|they)\s+(?:really\s+|probably\s+|still\s+|definitely\s+)?(?:should|needs? to|has to|have to|must|ought to|will need to|"
-    r"could|would need to|should probably|needs to go and|has got to)\s+(?!be\b|have\b|not\b|never\b|ever\b)",
+    r"could|would need to|should probably|needs to go and|has got to)\s+(?!be\b|have\b|not\b|never\b|ever\b|"
+    + _MINDSET
+    + r")",
     re.I,
 )
 _WE_SHOULD = re.compile(
     r"\b(?P<who>we)\s+(?:really\s+|probably\s+|definitely\s+|also\s+|still\s+)?(?:should|need to|must|have to|ought to|"
     r"'ll need to|will need to|should probably|probably should|really need to|really should|"
     r"need to make sure|have got to|gotta)\s+(?:also\s+|probably\s+)?(?!have\b|be\b|not\b|talk\b|discuss\b|move on|wrap|go through|"
-    r"decide|agree|keep (?:it|this) short|stop|get going|finish)",
+    r"decide|agree|keep (?:it|this) short|stop|get going|finish|" + _MINDSET + r")",
     re.I,
 )
 _TWO = r"(?:either\s+)?(?P<a>{names})\s+(?:and|or)\s+(?:I|me|myself|(?P<b>{names}))|(?:either\s+)?(?:I|me)\s+(?:and|or)\s+(?P<c>{names})"
 _ASSIGN_ONE = (
-    r"\b(?P<n>{names})\b,?\s+(?:you\s+(?:own|take|lead|drive|have|do)\b|you're (?:the owner|on it|it)|it's yours|"
+    r"\b(?P<n>{names})\b,?\s+(?:you\s+(?:own|take|lead|drive|have|do)\b|you're (?:the owner|on (?:it|that|this)(?: one)?|it)|it's yours|"
+    r"let's make (?:that|it|this)(?: one)? yours|(?:that|this|it)(?: one)?(?:'s| is) yours|"
     r"(?:then\s+)?owns it|takes it|will own|will lead|will take|is the owner|should own|can own|you can own|leads? it|"
     r"drives? it)|\b(?:let's say|let's have|let's make|put|give (?:it|that) to|assign (?:it|that) to)\s+(?P<m>{names})\b"
 )
@@ -107,7 +117,7 @@ def _due_near(sentences: Sequence[Sentence], i: int, replies: Sequence[Sentence]
     if due:
         return due, []
     # The speaker dates it in a sentence of its own: "I'll fix the probe. Before Friday."
-    own = [s for s in rest_of_turn(sentences, i)[:1] if len(s.text.split()) <= 6]
+    own = [s for s in rest_of_turn(sentences, i)[:3] if len(s.text.split()) <= 6]
     for s in own:
         found, _ = due_phrase(s.text)
         if found:
@@ -126,6 +136,12 @@ def find_actions(sentences: Sequence[Sentence], names: Sequence[str], skip: set[
     named = re.compile(rf"\b(?P<name>{alt})\s+{_OWNED_VERB}\s+(?!be\b|have\b|not\b|never\b)(?P<rest>.+)$", re.I)
     two = re.compile(_TWO.format(names=alt), re.I)
     assign_one = re.compile(_ASSIGN_ONE.format(names=alt), re.I)
+    either = re.compile(
+        rf"\b(?:either\s+)?(?P<a>{alt})\s+or\s+(?P<b>{alt})\b(?=\s*(?:[.?!]|$)|,?\s+(?:one of (?:you|them)|whoever|"
+        r"it is their|it's their|your call|between you|whichever))",
+        re.I,
+    )
+    ongoing = re.compile(rf"^(?:(?:and|so|okay|also)[,]?\s+)?(?P<name>{alt})\s+is\s+(?P<rest>\w+ing\b.+)$", re.I)
     out: list[ActionFind] = []
     used: set[int] = set()
     """Sentences that resolved an earlier offer's owner: not items of their own."""
@@ -158,6 +174,28 @@ def find_actions(sentences: Sequence[Sentence], names: Sequence[str], skip: set[
                 # comes with the resolution.
                 d, dcited = _due_near(sentences, cited[0], next_turns(sentences, cited[0], 2))
             out.append(ActionFind(s.index, _task_text(rest, due_span, m2.end()), owner, d, [s.index, *cited, *dcited]))
+            continue
+        # 1b. "<task>: Laura or Priya, one of you?" / "<task>, that is either Tom or Megan": two people
+        # named for a task said before them, until one of them is given it.
+        m3 = either.search(text)
+        if m3:  # (an offer "Tom or I could…" was taken by 1. above)
+            task = re.sub(
+                r"(?:,?\s*(?:that(?:'s| is)|which is|it's|it is))?\s*[:,;-]?\s*$", "", text[: m3.start()], flags=re.I
+            )
+            if len(content_words(task)) >= 2:
+                people = [_canonical(m3.group("a"), names), _canonical(m3.group("b"), names)]
+                owner, cited = _resolve_pair(sentences, s, people, assign_one, task)
+                used.update(cited)
+                d, dcited = _due_near(sentences, cited[0] if cited else s.index, replies)
+                out.append(ActionFind(s.index, _task_text(task, None, 0), owner, d, [s.index, *cited, *dcited]))
+                continue
+        # 1c. "Hannah is changing the cleanup step…, by the nineteenth": in progress, with a date, is owned.
+        m4 = ongoing.search(text)
+        if m4 and due is not None and not s.is_question:
+            # The gerund stays ("Changing the cleanup step…"): it reads as the task, and guessing a base
+            # form ("chang"?) would garble it.
+            task = _task_text(m4.group("rest"), due_span, m4.start("rest"))
+            out.append(ActionFind(s.index, task, _canonical(m4.group("name"), names), due, [s.index]))
             continue
         # 2. "<Name>, can you…?" — owned by the person asked, unless they turn it down.
         who = addressee(text, names)
