@@ -284,10 +284,25 @@ def test_two_people_named_for_a_task_stay_two_until_one_is_given_it() -> None:
         "Nadia: Rotating the staging credentials: Omar or Ines, one of you?",
         "Omar: Sure.",
         "Nadia: Renaming the dashboards, that is either Viktor or Beth.",
-        "Beth: I am swamped this week.",
+        "Beth: I am swamped.",
         "Nadia: Viktor, let's make that yours. Viktor, when?",
         "Viktor: End of next week.",
     )
     owners = {a.action: (a.owner, a.due) for a in pm.action_items}
     assert owners["Rotating the staging credentials"][0] == "Omar and Ines"
     assert owners["Renaming the dashboards"] == ("Viktor", "End of next week")
+
+
+def test_small_talk_is_no_open_question_and_no_clue_leaves_one_open() -> None:
+    pm = draft(
+        "Omar: Did anyone catch the marathon on Sunday?",
+        "Beth: I still don't understand why anyone runs forty kilometres for fun.",
+        "Nadia: Right, the outage. The replica fell behind at noon and the failover never fired.",
+        "Ines: The failover check reads the wrong port.",
+        "Viktor: The replica lag alert was muted too.",
+        "Nadia: Does anyone know whether the other replicas use the same failover check?",
+        "Omar: No clue, nobody has looked.",
+    )
+    assert [q.text for q in pm.open_questions] == [
+        "Does anyone know whether the other replicas use the same failover check?"
+    ]

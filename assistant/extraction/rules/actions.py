@@ -186,7 +186,8 @@ def find_actions(sentences: Sequence[Sentence], names: Sequence[str], skip: set[
                 people = [_canonical(m3.group("a"), names), _canonical(m3.group("b"), names)]
                 owner, cited = _resolve_pair(sentences, s, people, assign_one, task)
                 used.update(cited)
-                d, dcited = _due_near(sentences, cited[0] if cited else s.index, replies)
+                where = cited[0] if cited else s.index  # resolved later: the date comes with the resolution
+                d, dcited = _due_near(sentences, where, next_turns(sentences, where, 2) if cited else replies)
                 out.append(ActionFind(s.index, _task_text(task, None, 0), owner, d, [s.index, *cited, *dcited]))
                 continue
         # 1c. "Hannah is changing the cleanup step…, by the nineteenth": in progress, with a date, is owned.

@@ -41,7 +41,7 @@ REFUSE_ANYWHERE = re.compile(
 DONT_KNOW = re.compile(
     r"\b(?:(?:i|we) (?:really |honestly |just |still )?(?:don't|do not|didn't|did not) know\b|neither do i|nor do i|"
     r"(?:nobody|no one|none of us) (?:here )?(?:can|could|is able to|will be able to) (?:decide|answer|say|tell)|can't decide|cannot decide|"
-    r"(?:agreed|so|okay),? (?:that's |it's |that is )?open\b|^(?:also|still|that's|that is|it's|both|this one is)\s+(?:still\s+)?open\b|i don't know|i do not know|don't know yet|do not know yet|no idea|not sure|unclear|good question|"
+    r"(?:agreed|so|okay),? (?:that's |it's |that is )?open\b|^(?:also|still|that's|that is|it's|both|this one is)\s+(?:still\s+)?open\b|i don't know|i do not know|don't know yet|do not know yet|no idea|no clue|not a clue|not sure|nobody (?:has )?(?:checked|looked)|(?:we |i )?(?:haven't|have not) (?:checked|looked)|unclear|good question|"
     r"we don't know|we do not know|nobody knows|no one knows|hard to say|can't say|cannot say|open question|"
     r"we didn't settle|we did not settle|not settled|don't have an answer|do not have an answer|no answer|"
     r"still (?:open|unclear|unknown|undecided)|to be decided|tbd|need to find out|have to find out|"

@@ -82,11 +82,62 @@ def _answered_later(sentences: Sequence[Sentence], q: Sentence) -> bool:
                 return True  # asked again later ("so, why did the failover not kick in?"): judged there
             continue
         overlap = _overlap(q.text, s.text)
-        if _LATER_ANSWER.search(s.text) and overlap >= 0.3:
-            return True
+        if _LATER_ANSWER.search(s.text):
+            # "Coming back to your question. No, partner calls go through…": the answer may be the
+            # next sentence of that turn.
+            said = " ".join(x.text for x in [s, *rest_of_turn(sentences, s.index)[:1]])
+            if max(overlap, _overlap(q.text, said)) >= 0.3:
+                return True
         if overlap >= 0.6 and s.speaker != q.speaker and not DONT_KNOW.search(s.text):
             return True  # "all 640 double charges were refunded": the question's words, stated
     return False
+
+
+def _small_talk(sentences: Sequence[Sentence], q: Sentence) -> bool:
+    """Before the meeting gets going ("…how a game can last five days and end in a draw"): in the
+    opening tenth, and none of its words come up again in the meeting."""
+    if q.index >= max(len(sentences) // 10, 3):
+        return False
+    words = _topic_words(q.text)
+    later = {w for x in sentences[q.index + 3 :] for w in _topic_words(x.text)}
+    return bool(words) and not words & later
+
+
+_GENERIC = frozenset(
+    [
+        "still",
+        "anyone",
+        "someone",
+        "somebody",
+        "everyone",
+        "nobody",
+        "whether",
+        "really",
+        "think",
+        "thing",
+        "things",
+        "something",
+        "understand",
+        "would",
+        "could",
+        "should",
+        "there",
+        "their",
+        "those",
+        "these",
+        "about",
+        "maybe",
+        "actually",
+        "happen",
+        "happened",
+        "know",
+    ]
+)
+
+
+def _topic_words(text: str) -> set[str]:
+    """Words that carry a topic (the incident's or the weekend's), not the asking."""
+    return {w for w in content_words(text) if len(w) >= 5 and w not in _GENERIC}
 
 
 def find_open_questions(sentences: Sequence[Sentence], skip: set[int], why_questions: set[int]) -> list[QuestionFind]:
@@ -117,6 +168,8 @@ def find_open_questions(sentences: Sequence[Sentence], skip: set[int], why_quest
         if _PROPOSAL_Q.search(s.text) and not marked_open:
             continue  # an unanswered proposal is not a question the meeting left open
         if _answered_later(sentences, s):
+            continue
+        if _small_talk(sentences, s):
             continue
         text = tidy(s.text)
         if not text.endswith("?") and s.is_question:
