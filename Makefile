@@ -26,8 +26,11 @@ lint: setup
 check: lint
 	$(BIN)/pytest -q $(FAST)
 
+# Two workers: the slow tier mostly waits on the wall clock (meetings played in real time, children killed
+# and resumed), so a second worker runs other tests meanwhile. Tests that share the virtual microphone or
+# the embedded LLM server stay on one worker (tests/support/parallel.py).
 test: lint
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n 2 --dist loadgroup
 
 bench: setup
 	$(BIN)/python -m bench.asr_overhead

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from assistant.config import Settings, load_settings
-from tests.support import model_guard
+from tests.support import model_guard, parallel
 from tests.support.cli import NO_CONFIG
 
 if TYPE_CHECKING:
@@ -45,6 +45,11 @@ model_guard.install()
 
 def _in_model_tier(item: pytest.Item) -> bool:
     return any(item.get_closest_marker(m) is not None for m in MODEL_TIERS)
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups into the test ids
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    parallel.group_for_workers(config, items)
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
