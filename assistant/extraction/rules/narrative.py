@@ -49,9 +49,37 @@ _SYSTEMIC = re.compile(
     r"(?:so\s+)?fundamentally,|the lesson is(?: that)?|the real lesson is(?: that)?|"
     r"(?:systemic|root|underlying|real) cause,?\s+(?:as I see it|I think|if you ask me|in my view)\s*[:,]|(?:if (?:I|we) )?follow (?:that|it|this) all the way down,?|"
     r"what we really lack is|the gap is(?: that)?|put simply|simply put|in short|in a nutshell|the bottom line is(?: that)?|"
-    r"to sum (?:it )?up|to summari[sz]e)\s*[:,]?\s*",
+    r"to sum (?:it )?up|to summari[sz]e|"
+    # The families a facilitator closes the analysis with: where the digging ends ("at the bottom of all
+    # this", "when you get down to it"), their own verdict ("here's where I land", "my read is"), the
+    # pieces joined ("if I join the dots", "putting it all together", "the common thread is").
+    r"(?:so\s+)?what (?:it|this|that|all this) (?:all\s+|really\s+)?(?:comes|boils) down to is(?: this| that)?|"
+    r"at the (?:bottom|heart|root|core) of (?:it all|all (?:of )?(?:this|that|it)|everything|the problem|it|this)(?:,?\s*then)?(?:,?\s+(?:is|was))?(?: that)?|"
+    r"when you get (?:right )?down to it|at its (?:core|heart)|"
+    r"here'?s where I (?:land|come out|end up)|where I (?:land|come out|end up) is(?: that)?|"
+    r"here'?s my (?:take|read|conclusion|verdict)|my (?:take|read|conclusion|verdict|summary)(?: of it)? is(?: that)?|"
+    r"if (?:I|we|you) (?:join|connect|link) (?:up )?(?:the|all the|those) dots|(?:joining|connecting) (?:up )?the dots|"
+    r"(?:if (?:I|we) )?put(?:ting)? (?:it|all this|all that|this) (?:all )?together|taken together|stepping back|zooming out|"
+    r"the (?:common|red) thread(?: here)? is(?: that)?|what ties (?:it|this|all this) (?:all )?together is(?: that)?|"
+    r"the (?:pattern|takeaway|big picture|through-line)(?: here)? is(?: that)?|"
+    r"where (?:that|this|it|all (?:of )?this) leaves us(?: is)?|(?:that|this) leaves us with|"
+    r"(?:I would|I'd|let me|we could|we can|I'll) (?:put|phrase|frame|state|word|sum up|describe) (?:the (?:systemic |root |underlying )?cause|it|that)"
+    r"(?: like this| as follows| this way| as)?|the way I(?:'d| would) put it)\s*(?:,?\s*then)?\s*[:,.]?\s*",
     re.I,
 )
+# "Assistant, put that down as the systemic cause", "That's the real problem.": the sentence before is the cause.
+_SYSTEMIC_BACKREF = re.compile(
+    r"\b(?:that(?:'s| is| was)|(?:put|note|write|mark|log|record|take) (?:that|this) (?:down )?as|call (?:that|this))\s+"
+    r"(?:the|our|your)\s+(?:systemic|root|underlying|real|core|actual)\s+(?:cause|problem|issue)\b",
+    re.I,
+)
+# "Why don't we just…?", "Why not keep…?": a proposal put as a question, not a why to answer.
+_PROPOSAL_WHY = re.compile(
+    r"^(?:(?:so|and|but|okay|ok|then|well|hmm)[,]?\s+)*why (?:(?:don't|do not|can't|cannot|wouldn't|shouldn't) (?:we|you|i)\b|"
+    r"not\s+(?:just\s+)?[a-z]{3,})",  # "Why not?" alone asks one level deeper
+    re.I,
+)
+_ANSWER_OPENING = re.compile(r"^(?:(?:well|so|um|uh|honestly)[,]?\s+)*(?:because|since|cause)\b", re.I)
 
 
 _DEEPER = re.compile(
@@ -68,8 +96,13 @@ def whys(sentences: Sequence[Sentence]) -> tuple[list[WhyFind], set[int]]:
         if not (s.is_question and _WHY_Q.search(s.text)):
             continue
         asked.add(s.index)
+        if _PROPOSAL_WHY.search(s.text):
+            continue  # its reply is the reason a proposal is turned down, not a cause
         replies = [r for r in next_turns(sentences, s.index, 1) if s.speaker is None or r.speaker != s.speaker]
-        if not replies or DONT_KNOW.search(replies[0].text) or replies[0].is_question:
+        if not replies or replies[0].is_question:
+            continue
+        # "Because we didn't know it was going away" answers; a bare "we don't know" does not.
+        if DONT_KNOW.search(replies[0].text) and not _ANSWER_OPENING.search(replies[0].text):
             continue
         answer = replies[0]
         text = _BECAUSE.sub("", answer.text)
@@ -88,11 +121,38 @@ def whys(sentences: Sequence[Sentence]) -> tuple[list[WhyFind], set[int]]:
     return out, asked
 
 
+def _cause_in(sentences: Sequence[Sentence], s: Sentence) -> tuple[int, str] | None:
+    m = _SYSTEMIC.search(s.text)
+    if m is None:
+        return None
+    if len(s.text[m.end() :].split()) >= 3:
+        return s.index, tidy(s.text[m.end() :])
+    # The cue is the whole sentence ("So here's where I land."): the speaker's next sentence says it.
+    nxt = sentences[s.index + 1] if s.index + 1 < len(sentences) else None
+    if nxt is not None and nxt.turn == s.turn and not nxt.is_question and len(nxt.text.split()) >= 5:
+        return nxt.index, tidy(nxt.text)
+    return None
+
+
+def _cause_before(sentences: Sequence[Sentence], s: Sentence) -> tuple[int, str] | None:
+    """The statement a confirmation ("that's the root cause") points back to: the last substantive
+    sentence before it, skipping short agreements ("That's it.")."""
+    for prev in reversed(sentences[max(0, s.index - 3) : s.index]):
+        if prev.is_question or len(prev.text.split()) < 6:
+            continue
+        return _cause_in(sentences, prev) or (prev.index, tidy(prev.text))
+    return None
+
+
 def systemic(sentences: Sequence[Sentence]) -> tuple[int, str] | None:
     for s in reversed(sentences):
-        m = _SYSTEMIC.search(s.text)
-        if m and len(s.text[m.end() :].split()) >= 3:
-            return s.index, tidy(s.text[m.end() :])
+        if _SYSTEMIC_BACKREF.search(s.text) and len(s.text.split()) <= 12:
+            found = _cause_before(sentences, s)
+            if found:
+                return found
+        found = _cause_in(sentences, s)
+        if found:
+            return found
     return None
 
 
