@@ -10,14 +10,27 @@ from assistant.extraction.rules.clock import find_times
 from assistant.extraction.rules.lexicon import tidy
 from assistant.extraction.rules.sentences import Sentence
 
+# The facilitator's prompts, in the many forms they take: "what went well", "where did we get it right",
+# "what did we nail", "what should we keep doing", "any bright spots"…
 _ASK_WORKED = re.compile(
-    r"\bwhat (?:i|we) (?:really )?liked\b|\bwhat (?:else |really |actually )?(?:worked|went well|went right|helped|saved us|should we keep|did we do well|went our way)|\bwhat was good\b|\bany wins\b|\bthe good news\b|\bgive credit\b",
+    r"\bwhat (?:i|we) (?:really )?liked\b|\bwhat (?:else |really |actually )?(?:worked|went well|went right|helped|saved us|should we keep|did we do well|went our way)|"
+    r"\bwhat was good\b|\bany wins\b|\bthe good news\b|\bgive credit\b|"
+    r"\b(?:what|where|which (?:bits?|parts?|things?))\b[^?.]{0,30}\b(?:get|got|did|do) (?:it|things|that|anything) right\b|"
+    r"\b(?:where|how) did we (?:do well|shine|get lucky|nail it)\b|\bwhat did we (?:nail|get right|do right|do well)\b|"
+    r"\bwhat (?:are|were|should) we (?:be )?proud of\b|\bwhat would we do (?:the same )?again\b|\bwhat (?:should|do|would) we keep(?: doing)?\b|"
+    r"\bbright spots?\b|\bwhat (?:went|worked|played out) (?:in our favou?r|well for us|nicely)\b|\bwhere were we lucky\b|"
+    r"\bany(?:thing)? (?:positives?|good (?:to say|news))\b|\bwhat (?:was|were) (?:the )?(?:positives?|highlights?|good bits?)\b",
     re.I,
 )
 _ASK_DIDNT = re.compile(
     r"\bwhat (?:i|we) (?:really )?(?:did not|didn't|do not|don't) like\b|"
     r"\bwhat (?:else |really |actually )?(?:didn't work|did not work|did not\b|didn't\b|made (?:it|things|this) (?:worse|harder)|went wrong|went badly|didn't go well|did not go well|hurt us|slowed us down|"
-    r"could we (?:have done|do) better|would we do differently|should we improve|could have gone better)|\bwhere did we struggle\b",
+    r"could we (?:have done|do) better|would we do differently|should we improve|could have gone better)|\bwhere did we struggle\b|"
+    r"\bwhere did (?:we|things|it) (?:trip(?: over ourselves| up)?|stumble|struggle|fall (?:down|short|over)|go wrong|lose time|drop the ball|get stuck|come unstuck)\b|"
+    r"\bwhat (?:went|go(?:es)?) (?:pear-shaped|sideways|south|off the rails|less well|not so well)\b|"
+    r"\bwhat (?:tripped us up|bit us|hurt|stung|slowed us|held us back|got in (?:the|our) way|let us down|cost us (?:the most|time))\b|"
+    r"\bwhat (?:was|were) (?:painful|frustrating|the pain points?|the weak (?:spots?|points?)|the low points?)\b|"
+    r"\bwhat would (?:we|you) change\b|\bwhere (?:were|was) (?:we|it) (?:slow|weak|unlucky)\b|\bpain points\b|\bthe not so good\b",
     re.I,
 )
 _GOOD = re.compile(
@@ -38,16 +51,29 @@ _BAD = re.compile(
 )
 _STRONG_GOOD = re.compile(
     r"\b(?:worked (?:well|great|again|as (?:designed|intended|expected))|went (?:well|smoothly)|saved us|paid off|helped us|"
-    r"(?:was|were) (?:quick|fast|solid|great)|within (?:\w+ )?minutes|(?:only|just) took|took (?:only|just)|kudos|credit to|"
+    r"(?:was|were) (?:quick|fast|solid|great)|(?:only|just) took|took (?:only|just)|kudos|credit to|"
+    # "within minutes" is praise only for a response ("fixed within minutes"), not for the damage
+    # ("within ten minutes the error rate was at a hundred percent").
+    r"(?:fixed|restored|recovered|back|rolled back|caught|spotted|noticed|detected|found|identified|resolved|mitigated|"
+    r"gone|responded|acknowledged|answered|replied|joined|up|out|sent|posted|shipped|live|ready)\b[^.]{0,40}\bwithin (?:\w+ )?minutes|"
     r"thankfully|luckily|fortunately)\b",
     re.I,
 )
 _SECTION_SWITCH = re.compile(
-    r"\b(?:decisions?|action items?|next steps|open questions?|the whys|why did|timeline|impact|what (?:else )?(?:worked|went well|didn't work|did not work|went wrong))\b",
+    r"\b(?:decisions?|action items?|next steps|open questions?|the whys|why did|timeline|impact|what (?:else )?(?:worked|went well|didn't work|did not work|went wrong))\b|"
+    # A proposal ("Could we just…?", "Why don't we…?") moves the meeting on to what to change.
+    r"^(?:\w+,\s+)?(?:(?:so|and|but|okay)[,]?\s+)?(?:could|can|should|shall) we (?:just |not |also )?\w+|\bwhy (?:don't|do not) we\b|"
+    r"\bwhy not (?:just )?\w{3,}|\bwhat if we\b|\bhow about (?:we|if)\b",
     re.I,
 )
 
 
+# A proposal said as a statement ("Honestly, I would be tempted to switch it off") also moves the meeting on.
+_PROPOSAL = re.compile(
+    r"^(?:(?:honestly|frankly|so|well|okay)[,]?\s+)*(?:I(?: would|'d) (?:be tempted to|suggest|propose|like us to|rather)|"
+    r"(?:we|you) could (?:just|simply)|(?:let's|let us) just|my (?:suggestion|proposal) (?:is|would be)|what if we)\b",
+    re.I,
+)
 _LEADING_TIME = re.compile(r"^(?:at|around|by)\s+[\d:.]+(?:\s*[ap]\.?m\.?)?,?\s+", re.I)
 
 
@@ -80,7 +106,9 @@ def worked_didnt(
             if len(tail.split()) >= 2 and s.index not in exclude:
                 (didnt if asked_bad else worked).append((s.index, tidy(tail)))
             continue
-        if mode is not None and (turns_left <= 0 or (_SECTION_SWITCH.search(s.text) and s.is_question)):
+        if mode is not None and (
+            turns_left <= 0 or (_SECTION_SWITCH.search(s.text) and s.is_question) or _PROPOSAL.search(s.text)
+        ):
             mode = None
         if s.index in exclude or s.is_question:
             continue
