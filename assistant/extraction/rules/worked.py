@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 
 from assistant.extraction.rules.clock import find_times
-from assistant.extraction.rules.lexicon import tidy
+from assistant.extraction.rules.lexicon import LEADING_FILLER, tidy
 from assistant.extraction.rules.sentences import Sentence
 
 # The facilitator's prompts, in the many forms they take: "what went well", "where did we get it right",
@@ -83,6 +83,33 @@ def _split_points(text: str) -> list[str]:
     return parts or [text]
 
 
+_NEW_POINT = re.compile(
+    r"^(?:and|also|plus|another|the other|second(?:ly)?|third(?:ly)?|then|but|however|on top of that|oh|what)\b", re.I
+)
+
+
+def _elaborated(
+    s: Sentence, sentences: Sequence[Sentence], worked: list[tuple[int, str]], didnt: list[tuple[int, str]]
+) -> tuple[list[tuple[int, str]], tuple[int, str]] | None:
+    """The point that sentence `s` continues: the one just taken from the sentence before, in the same turn."""
+    if s.index == 0 or sentences[s.index - 1].turn != s.turn or _NEW_POINT.match(s.text):
+        return None
+    for target in (worked, didnt):
+        if target and target[-1][0] == s.index - 1:
+            return target, target[-1]
+    return None
+
+
+def _asked(prompt: re.Pattern[str], s: Sentence) -> re.Match[str] | None:
+    """A prompt asked, or one that opens a statement ("What did not work: the alert…"); inside a statement
+    ("That's exactly what bit us at 7:25") the words only describe."""
+    m = prompt.search(s.text)
+    if m is None or s.is_question:
+        return m
+    lead = len(s.text) - len(LEADING_FILLER.sub("", s.text, count=1))
+    return m if m.start() <= lead else None
+
+
 def worked_didnt(
     sentences: Sequence[Sentence], exclude: set[int]
 ) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
@@ -95,7 +122,7 @@ def worked_didnt(
         if s.turn != last_turn:
             turns_left -= 1
             last_turn = s.turn
-        asked_good, asked_bad = _ASK_WORKED.search(s.text), _ASK_DIDNT.search(s.text)
+        asked_good, asked_bad = _asked(_ASK_WORKED, s), _asked(_ASK_DIDNT, s)
         if asked_good or asked_bad:
             # "What worked, and what didn't?": the answer's own words pick the side.
             mode = "both" if (asked_good and asked_bad) else ("good" if asked_good else "bad")
@@ -127,6 +154,13 @@ def worked_didnt(
             if mode == "bad" and good and bad:
                 side = "bad"
             if side is None:
+                continue
+            previous = _elaborated(s, sentences, worked, didnt)
+            if previous is not None:
+                # The speaker's next sentence goes on about the same point ("The rollback was painless.
+                # One command, and the errors were gone."): one point, not two.
+                target, (idx, text) = previous
+                target[-1] = (idx, f"{text}: {tidy(s.text)[:1].lower()}{tidy(s.text)[1:]}")
                 continue
             for part in _split_points(s.text):
                 pgood, pbad = bool(_GOOD.search(part)), bool(_BAD.search(part))
