@@ -158,7 +158,9 @@ def systemic(sentences: Sequence[Sentence]) -> tuple[int, str] | None:
 
 def read_narrative(sentences: Sequence[Sentence], actions: set[int], items: set[int]) -> Narrative:
     chain, asked = whys(sentences)
-    worked, didnt = worked_didnt(sentences, items | asked)
+    # Action sentences are never points (detect drops them anyway); excluding them here also keeps them
+    # from being joined onto a point as its continuation.
+    worked, didnt = worked_didnt(sentences, items | asked | actions)
     return Narrative(
         timeline=timeline(sentences, actions, min(asked) if asked else None),
         impact=impact(sentences),

@@ -88,14 +88,21 @@ _NEW_POINT = re.compile(
 )
 
 
+# A sentence that decides, agrees or assigns is the meeting moving on, never more of a point.
+_MOVES_ON = re.compile(
+    r"\b(?:decided|decide|agreed?|agreement|decision|we'll|we will|let's|let us|going forward|from now on|will (?:own|take|do|add|write|fix))\b",
+    re.I,
+)
+
+
 def _elaborated(
     s: Sentence, sentences: Sequence[Sentence], worked: list[tuple[int, str]], didnt: list[tuple[int, str]]
 ) -> tuple[list[tuple[int, str]], tuple[int, str]] | None:
     """The point that sentence `s` continues: the one just taken from the sentence before, in the same turn."""
-    if s.index == 0 or sentences[s.index - 1].turn != s.turn or _NEW_POINT.match(s.text):
+    if s.index == 0 or sentences[s.index - 1].turn != s.turn or _NEW_POINT.match(s.text) or _MOVES_ON.search(s.text):
         return None
     for target in (worked, didnt):
-        if target and target[-1][0] == s.index - 1:
+        if target and target[-1][0] == s.index - 1 and len(target[-1][1].split()) >= 2:
             return target, target[-1]
     return None
 
