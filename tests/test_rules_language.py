@@ -169,3 +169,14 @@ def test_section_prompts_in_other_words() -> None:
     )
     assert any("rollback script" in w.text for w in pm.what_worked)
     assert any("wrong team" in d.text for d in pm.what_didnt)
+
+
+def test_a_closing_cue_that_moves_on_is_not_the_cause() -> None:
+    pm = draft(
+        "Nadia: Why did the login page fail?",
+        "Omar: Because the certificate on the edge proxy expired overnight.",
+        "Nadia: The real issue is that nothing tracks when our certificates expire.",
+        "Nadia: Putting it all together, let's agree the actions now.",
+    )
+    cause = pm.root_cause.systemic_cause
+    assert cause is not None and cause.text.startswith("Nothing tracks")

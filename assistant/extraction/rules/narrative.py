@@ -59,7 +59,7 @@ _SYSTEMIC = re.compile(
     r"here'?s where I (?:land|come out|end up)|where I (?:land|come out|end up) is(?: that)?|"
     r"here'?s my (?:take|read|conclusion|verdict)|my (?:take|read|conclusion|verdict|summary)(?: of it)? is(?: that)?|"
     r"if (?:I|we|you) (?:join|connect|link) (?:up )?(?:the|all the|those) dots|(?:joining|connecting) (?:up )?the dots|"
-    r"(?:if (?:I|we) )?put(?:ting)? (?:it|all this|all that|this) (?:all )?together|taken together|stepping back|zooming out|"
+    r"(?:if (?:I|we) )?put(?:ting)? (?:it|all this|all that|this) (?:all )?together|"
     r"the (?:common|red) thread(?: here)? is(?: that)?|what ties (?:it|this|all this) (?:all )?together is(?: that)?|"
     r"the (?:pattern|takeaway|big picture|through-line)(?: here)? is(?: that)?|"
     r"where (?:that|this|it|all (?:of )?this) leaves us(?: is)?|(?:that|this) leaves us with|"
@@ -121,10 +121,16 @@ def whys(sentences: Sequence[Sentence]) -> tuple[list[WhyFind], set[int]]:
     return out, asked
 
 
+_NOT_A_CAUSE = re.compile(
+    r"^(?:let's|let us|what|how|who|which|i (?:suggest|propose) we|next)\b",
+    re.I,
+)
+
+
 def _cause_in(sentences: Sequence[Sentence], s: Sentence) -> tuple[int, str] | None:
     m = _SYSTEMIC.search(s.text)
-    if m is None:
-        return None
+    if m is None or s.is_question or _NOT_A_CAUSE.match(s.text[m.end() :]):
+        return None  # "Putting it all together, let's agree the actions": the meeting moving on
     if len(s.text[m.end() :].split()) >= 3:
         return s.index, tidy(s.text[m.end() :])
     # The cue is the whole sentence ("So here's where I land."): the speaker's next sentence says it.
