@@ -39,6 +39,9 @@ def draft(*turns: str) -> Postmortem:
         ("half the team was on leave", []),
         ("about half a day of backlog", []),
         ("just after 3 retries it gave up", []),
+        ("just after two of the pods died", []),  # "o" of "of" is no minute
+        ("right after one more test", []),
+        ("errors went from 3 to 4-ish percent", []),  # a range, not "three minutes to four"
     ],
 )
 def test_spoken_clock_forms(said: str, expected: list[str]) -> None:

@@ -47,13 +47,13 @@ _OCLOCK = re.compile(rf"\b(?P<h>1[0-2]|0?[1-9]|{_HOUR_WORD})\s+o'?\s?clock(?:\s+
 # ten past four, quarter to five, half past two
 _PAST_TO = re.compile(
     rf"(?<![\d.,])\b(?P<min>quarter|half|(?:{_MIN_WORD})(?:[\s-](?:{_MIN_WORD}))?|\d{{1,2}})(?:\s+minutes?)?\s+(?P<rel>past|after|to|before)\s+"
-    rf"(?P<h>1[0-2]|0?[1-9]|{_HOUR_WORD})(?![.,]?\d)(?!\s*(?:minutes?|hours?|days?|weeks?|percent))(?:\s+{_MERIDIEM})?",
+    rf"(?P<h>1[0-2]|0?[1-9]|{_HOUR_WORD})\b(?![.,]?\d)(?!-?ish\b)(?!\s*(?:minutes?|hours?|days?|weeks?|percent|%))(?:\s+{_MERIDIEM})?",
     re.I,
 )
 # at three twelve (in the morning), by two thirty, around sixteen forty two, at two oh five pm
 _WORDS = re.compile(
     rf"\b{_PREP}\s+(?:around\s+|about\s+|roughly\s+|exactly\s+|precisely\s+)?(?P<h>{_HOUR_WORD})"
-    rf"(?:[\s-](?P<m>(?:{_MIN_WORD})(?:[\s-](?:{_MIN_WORD}))?))?(?:\s+{_MERIDIEM})?"
+    rf"(?:[\s-](?P<m>(?:{_MIN_WORD})(?:[\s-](?:{_MIN_WORD}))?)\b)?(?:\s+{_MERIDIEM})?"
     rf"(?!\s*(?:minutes?|hours?|days?|weeks?|months?|percent|people|users|times|of\b|more|[a-z]+s\b))",
     re.I,
 )
@@ -68,13 +68,14 @@ _HALF_HOUR = re.compile(
 # hedge makes it a time; the hour is the best figure the speaker gave.
 _NEAR_HOUR = re.compile(
     rf"\b(?:just|shortly|right|a little|a bit|not long|soon|a few minutes)\s+(?:after|before|gone|past)\s+"
-    rf"(?P<h>1[0-2]|0?[1-9]|{_HOUR_WORD})(?:\s+o'?\s?clock)?\b(?![.:,]?\d)(?!\s*(?:{_UNIT_AFTER}))(?:\s+{_MERIDIEM})?",
+    rf"(?P<h>1[0-2]|0?[1-9]|{_HOUR_WORD})(?:\s+o'?\s?clock)?\b(?![.:,]?\d)(?!\s*(?:{_UNIT_AFTER}|more\b|other\b|%))"
+    rf"(?:\s+{_MERIDIEM})?",
     re.I,
 )
 # "at three-ish", "by four sharp", "around ten on the dot": a bare hour marked as a time by its suffix.
 _HOUR_SUFFIX = re.compile(
     rf"\b{_PREP}\s+(?:around\s+|about\s+|roughly\s+)?(?P<h>1[0-2]|0?[1-9]|{_HOUR_WORD})"
-    rf"(?:-?ish\b|\s+sharp\b|\s+on the dot\b)(?:\s+{_MERIDIEM})?",
+    rf"(?:-?ish\b|\s+sharp\b|\s+on the dot\b)(?!\s*(?:{_UNIT_AFTER}|%))(?:\s+{_MERIDIEM})?",
     re.I,
 )
 _VERSION = re.compile(r"(?:version|release|build|v|rc|python|node|java|ubuntu|kernel|tls)\s*$", re.I)
@@ -143,6 +144,8 @@ def find_times(text: str) -> list[TimeMention]:
             minutes = int(word) if word.isdigit() else below_hundred(re.split(r"[\s-]+", word))
         if hour is None or minutes is None or minutes >= 60:
             continue
+        if word.isdigit() and re.search(r"\b(?:from|between)\s*$", text[: m.start()], re.I):
+            continue  # "went from 3 to 4": a range of counts, not "three minutes to four"
         if m.group("rel").lower() in ("to", "before"):
             hour, minutes = (hour - 1) % 24, 60 - minutes
         add(m, hour, minutes, m.group("mer"))
