@@ -55,13 +55,14 @@ _AGENDA = re.compile(
 )
 # "let's go with option B" / "the second option": a choice named by its label, stated earlier.
 _OPTION_REF = re.compile(
-    r"^(?:with\s+)?(?:the\s+)?(?:(?:option|plan|approach|proposal|choice|variant)\s+(?P<k>[a-d]|\d|one|two|three|four)\b|"
+    r"^(?:with\s+)?(?:the\s+)?(?:(?:option|plan|approach|proposal|choice|variant)\s+(?P<k>[a-d]|be|bee|see|sea|\d|one|two|three|four)\b|"
     r"(?P<o>first|second|third|fourth|1st|2nd|3rd)\s+(?:option|one|idea|approach|proposal|choice))",
     re.I,
 )
 _ORDINALS = {
     "1": "one", "2": "two", "3": "three", "4": "four", "first": "one", "second": "two", "third": "three",
     "fourth": "four", "1st": "one", "2nd": "two", "3rd": "three", "a": "a", "b": "b", "c": "c", "d": "d",
+    "be": "b", "bee": "b", "see": "c", "sea": "c",
 }  # fmt: skip
 _LETTER_OF = {"one": "a", "two": "b", "three": "c", "four": "d"}
 
@@ -136,6 +137,12 @@ class Rejected:
     text: str
 
 
+_NEXT_OPTION = re.compile(
+    r",?\s*\b(?:option|plan)\s+(?:[a-d]|be|bee|see|sea|\d|one|two|three|four)\b[,:]?|[,.]\s*(?:one|two|three|first|second|third)(?:ly)?\s*[,:]",
+    re.I,
+)
+
+
 def option_stated(sentences: Sequence[Sentence], before: int, text: str) -> tuple[str, int] | None:
     """What "option B" / "the second option" was, from where the options were laid out (at most 20
     sentences back): "Option B is a run record…", "Option B, it keeps…", "Two, a nightly contract test…"."""
@@ -146,17 +153,22 @@ def option_stated(sentences: Sequence[Sentence], before: int, text: str) -> tupl
     letter = _LETTER_OF.get(key, key)
     number = next((n for n, x in _LETTER_OF.items() if x == key), key)
     ordinal = "|".join(o for o, n in _ORDINALS.items() if n == number and len(o) > 3)
+    spoken = {"b": "b|be|bee", "c": "c|see|sea"}.get(letter, letter)  # how the ASR writes "option B"
     label = re.compile(
-        rf"^(?:(?:and|or|then|so)[,]?\s+)?(?:(?:option|plan|approach|proposal|choice|variant)\s+(?:{letter}|{number})\b|"
+        rf"(?:^|[,;:.]\s*|\b(?:and|or|then|so)\s+)(?:(?:option|plan|approach|proposal|choice|variant)\s+(?:{spoken}|{number})\b|"
         rf"{number}\b(?=\s*[,:])|(?:{ordinal or number})(?:ly)?\b(?=\s*[,:]))"
         r"\s*[,:]?\s*(?:is\s+(?:to\s+)?|would be\s+|means\s+|was\s+)?",
         re.I,
     )
     for s in reversed(sentences[max(0, before - 20) : before + 1]):
-        m = label.match(s.text)
-        if m and len(s.text[m.end() :].split()) >= 3:
+        m = label.search(s.text)
+        if m is None or (m.start() > 0 and s.index == before):
+            continue
+        # Without full stops the ASR runs the options together: "Option A, we… option B, it keeps…".
+        said = _NEXT_OPTION.split(s.text[m.end() :], maxsplit=1)[0]
+        if len(said.split()) >= 3:
             head = f"Option {letter.upper()}: " if ref.group("k") else ""
-            return head + tidy(s.text[m.end() :]), s.index
+            return head + tidy(said), s.index
     return None
 
 
@@ -176,6 +188,8 @@ def _counter_proposal(sentences: Sequence[Sentence], s: Sentence, after: Sequenc
     opened = turn[0] if turn else s
     if s.is_question or len(s.text.split()) < 6 or not (REFUSE.search(opened.text) or _INSTEAD.match(s.text)):
         return None
+    if s.index == opened.index and not _INSTEAD.match(s.text):
+        return None  # "No, that just moves the problem": the refusal itself states no rule
     if opened.index == 0 or not sentences[opened.index - 1].is_question or not _RULE.search(s.text):
         return None  # the refusal answers a proposal, and what follows it reads as a rule
     if rest_of_turn(sentences, s.index):
@@ -259,6 +273,13 @@ def find_decisions(sentences: Sequence[Sentence], skip: set[int]) -> tuple[list[
                 texts = [tidy(_INLINE_CUE.sub("", s.text))]
             if texts:
                 found.extend(DecisionFind(s.index, t, [s.index]) for t in texts)
+                continue
+            nxt = rest_of_turn(sentences, s.index)[:1]
+            if nxt and nxt[0].index not in skip and not nxt[0].is_question and len(nxt[0].text.split()) >= 4:
+                # "…so that's settled then. If a change goes bad, we roll back first.": the cue ends its
+                # sentence (the ASR puts full stops where it likes), the decision is the next one.
+                found.append(DecisionFind(nxt[0].index, tidy(nxt[0].text), [s.index, nxt[0].index]))
+                skip = skip | {nxt[0].index}
                 continue
         if CONSENT_Q.search(s.text) and s.index > 0 and sentences[s.index - 1].turn == s.turn:
             proposal = sentences[s.index - 1]
