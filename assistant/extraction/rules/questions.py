@@ -174,5 +174,20 @@ def find_open_questions(sentences: Sequence[Sentence], skip: set[int], why_quest
         text = tidy(s.text)
         if not text.endswith("?") and s.is_question:
             text += "?"
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.sentence == s.index - 1
+            and sentences[prev.sentence].turn == s.turn
+            and (_STUB.match(prev.text) or _BACK_REF.search(s.text))
+        ):
+            # "What about the people who unsubscribed again? Do we ask them back, or is that worse?": one
+            # question in two sentences.
+            out[-1] = QuestionFind(prev.sentence, f"{prev.text} {text}", [*prev.cited, s.index])
+            continue
         out.append(QuestionFind(s.index, text, [s.index]))
     return out
+
+
+_STUB = re.compile(r"^(?:and\s+)?(?:what|how) about\b", re.I)
+_BACK_REF = re.compile(r"\b(?:them|they|those|it|that one|this one)\b", re.I)
