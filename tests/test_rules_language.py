@@ -183,3 +183,25 @@ def test_a_closing_cue_that_moves_on_is_not_the_cause() -> None:
     )
     cause = pm.root_cause.systemic_cause
     assert cause is not None and cause.text.startswith("Nothing tracks")
+
+
+def test_praise_said_unprompted() -> None:
+    pm = draft(
+        "Omar: On the bright side, the read replicas carried all the traffic without a hiccup.",
+        "Ines: Freezing the deploy train early was the right call.",
+        "Viktor: The queue filled up at 10:05.",
+    )
+    texts = " | ".join(w.text for w in pm.what_worked)
+    assert "read replicas" in texts and "deploy train" in texts
+    assert "queue" not in texts
+
+
+def test_glad_and_unhappy_prompts() -> None:
+    pm = draft(
+        "Nadia: What are we glad about from last night?",
+        "Omar: The failover script moved every tenant in four minutes.",
+        "Nadia: And what are we unhappy about?",
+        "Ines: The status page stayed green for the first forty minutes.",
+    )
+    assert any("failover script" in w.text for w in pm.what_worked)
+    assert any("status page" in d.text for d in pm.what_didnt)

@@ -19,7 +19,8 @@ _ASK_WORKED = re.compile(
     r"\b(?:where|how) did we (?:do well|shine|get lucky|nail it)\b|\bwhat did we (?:nail|get right|do right|do well)\b|"
     r"\bwhat (?:are|were|should) we (?:be )?proud of\b|\bwhat would we do (?:the same )?again\b|\bwhat (?:should|do|would) we keep(?: doing)?\b|"
     r"\bbright spots?\b|\bwhat (?:went|worked|played out) (?:in our favou?r|well for us|nicely)\b|\bwhere were we lucky\b|"
-    r"\bany(?:thing)? (?:positives?|good (?:to say|news))\b|\bwhat (?:was|were) (?:the )?(?:positives?|highlights?|good bits?)\b",
+    r"\bany(?:thing)? (?:positives?|good (?:to say|news))\b|\bwhat (?:was|were) (?:the )?(?:positives?|highlights?|good bits?)\b|"
+    r"\bwhat (?:are|were) (?:we|you) (?:glad|happy|pleased|grateful|thankful|relieved) (?:about|with|for)\b",
     re.I,
 )
 _ASK_DIDNT = re.compile(
@@ -30,7 +31,8 @@ _ASK_DIDNT = re.compile(
     r"\bwhat (?:went|go(?:es)?) (?:pear-shaped|sideways|south|off the rails|less well|not so well)\b|"
     r"\bwhat (?:tripped us up|bit us|hurt|stung|slowed us|held us back|got in (?:the|our) way|let us down|cost us (?:the most|time))\b|"
     r"\bwhat (?:was|were) (?:painful|frustrating|the pain points?|the weak (?:spots?|points?)|the low points?)\b|"
-    r"\bwhat would (?:we|you) change\b|\bwhere (?:were|was) (?:we|it) (?:slow|weak|unlucky)\b|\bpain points\b|\bthe not so good\b",
+    r"\bwhat would (?:we|you) change\b|\bwhere (?:were|was) (?:we|it) (?:slow|weak|unlucky)\b|\bpain points\b|\bthe not so good\b|"
+    r"\bwhat (?:are|were) (?:we|you) (?:unhappy|not happy|disappointed|frustrated|annoyed|worried) (?:about|with)\b",
     re.I,
 )
 _GOOD = re.compile(
@@ -56,7 +58,11 @@ _STRONG_GOOD = re.compile(
     # ("within ten minutes the error rate was at a hundred percent").
     r"(?:fixed|restored|recovered|back|rolled back|caught|spotted|noticed|detected|found|identified|resolved|mitigated|"
     r"gone|responded|acknowledged|answered|replied|joined|up|out|sent|posted|shipped|live|ready)\b[^.]{0,40}\bwithin (?:\w+ )?minutes|"
-    r"thankfully|luckily|fortunately)\b",
+    r"thankfully|luckily|fortunately|"
+    # Said unprompted: "On the bright side, …", "…was the right call", "…kept the damage down".
+    r"on the (?:bright|plus|positive) side|the (?:good news|upside|silver lining) (?:is|was)|credit where (?:it's|it is) due|"
+    r"(?:was|were) the right (?:call|move|decision)|kept the (?:damage|impact|blast radius) (?:down|small|contained|low)|"
+    r"limited the (?:damage|impact|blast radius)|(?:really|massively) helped|helped a lot)\b",
     re.I,
 )
 _SECTION_SWITCH = re.compile(
