@@ -205,3 +205,13 @@ def test_glad_and_unhappy_prompts() -> None:
     )
     assert any("failover script" in w.text for w in pm.what_worked)
     assert any("status page" in d.text for d in pm.what_didnt)
+
+
+def test_a_point_told_over_several_sentences_is_one_point() -> None:
+    pm = draft(
+        "Nadia: Where did we make it harder for ourselves?",
+        "Omar: The kill switch. We all thought it stopped the sync. It only paused new jobs, so retries kept going.",
+        "Ines: Easiest fix: delete the retry table and move on.",
+    )
+    assert len(pm.what_didnt) == 1
+    assert "kill switch" in pm.what_didnt[0].text and "retries kept going" in pm.what_didnt[0].text

@@ -32,7 +32,9 @@ _ASK_DIDNT = re.compile(
     r"\bwhat (?:tripped us up|bit us|hurt|stung|slowed us|held us back|got in (?:the|our) way|let us down|cost us (?:the most|time))\b|"
     r"\bwhat (?:was|were) (?:painful|frustrating|the pain points?|the weak (?:spots?|points?)|the low points?)\b|"
     r"\bwhat would (?:we|you) change\b|\bwhere (?:were|was) (?:we|it) (?:slow|weak|unlucky)\b|\bpain points\b|\bthe not so good\b|"
-    r"\bwhat (?:are|were) (?:we|you) (?:unhappy|not happy|disappointed|frustrated|annoyed|worried) (?:about|with)\b",
+    r"\bwhat (?:are|were) (?:we|you) (?:unhappy|not happy|disappointed|frustrated|annoyed|worried) (?:about|with)\b|"
+    r"\b(?:where|how|what) did we (?:make (?:it|things|life) (?:harder|worse|more difficult)|shoot ourselves in the foot|"
+    r"get in our own way|mess up|slip up|waste time)\b",
     re.I,
 )
 _GOOD = re.compile(
@@ -77,7 +79,8 @@ _SECTION_SWITCH = re.compile(
 # A proposal said as a statement ("Honestly, I would be tempted to switch it off") also moves the meeting on.
 _PROPOSAL = re.compile(
     r"^(?:(?:honestly|frankly|so|well|okay)[,]?\s+)*(?:I(?: would|'d) (?:be tempted to|suggest|propose|like us to|rather)|"
-    r"(?:we|you) could (?:just|simply)|(?:let's|let us) just|my (?:suggestion|proposal) (?:is|would be)|what if we)\b",
+    r"(?:we|you) could (?:just|simply)|(?:let's|let us) just|my (?:suggestion|proposal) (?:is|would be)|what if we|"
+    r"(?:the )?(?:simplest|easiest|quickest|obvious) (?:thing|fix|option|answer)(?: would be| is)?\s*[:,])",
     re.I,
 )
 _LEADING_TIME = re.compile(r"^(?:at|around|by)\s+[\d:.]+(?:\s*[ap]\.?m\.?)?,?\s+", re.I)
@@ -101,16 +104,11 @@ _MOVES_ON = re.compile(
 )
 
 
-def _elaborated(
-    s: Sentence, sentences: Sequence[Sentence], worked: list[tuple[int, str]], didnt: list[tuple[int, str]]
-) -> tuple[list[tuple[int, str]], tuple[int, str]] | None:
-    """The point that sentence `s` continues: the one just taken from the sentence before, in the same turn."""
-    if s.index == 0 or sentences[s.index - 1].turn != s.turn or _NEW_POINT.match(s.text) or _MOVES_ON.search(s.text):
-        return None
-    for target in (worked, didnt):
-        if target and target[-1][0] == s.index - 1 and len(target[-1][1].split()) >= 2:
-            return target, target[-1]
-    return None
+def _continues(s: Sentence, sentences: Sequence[Sentence], last_end: int) -> bool:
+    """Whether sentence `s` goes on about the point that the sentence before it (`last_end`) ended."""
+    if s.index == 0 or last_end != s.index - 1 or sentences[last_end].turn != s.turn:
+        return False
+    return not (_NEW_POINT.match(s.text) or _MOVES_ON.search(s.text))
 
 
 def _asked(prompt: re.Pattern[str], s: Sentence) -> re.Match[str] | None:
@@ -129,6 +127,8 @@ def worked_didnt(
     worked: list[tuple[int, str]] = []
     didnt: list[tuple[int, str]] = []
     mode: str | None = None
+    last: tuple[list[tuple[int, str]], int] | None = None
+    """The list that took the last point in a prompted answer, and the last sentence of that point."""
     turns_left = 0
     last_turn = -1
     for s in sentences:
@@ -168,17 +168,19 @@ def worked_didnt(
                 side = "bad"
             if side is None:
                 continue
-            previous = _elaborated(s, sentences, worked, didnt)
-            if previous is not None:
+            if last is not None and _continues(s, sentences, last[1]) and len(last[0][-1][1].split()) >= 2:
                 # The speaker's next sentence goes on about the same point ("The rollback was painless.
                 # One command, and the errors were gone."): one point, not two.
-                target, (idx, text) = previous
-                target[-1] = (idx, f"{text}: {tidy(s.text)[:1].lower()}{tidy(s.text)[1:]}")
+                idx, text = last[0][-1]
+                more = tidy(s.text)
+                last[0][-1] = (idx, f"{text}: {more[:1].lower()}{more[1:]}")
+                last = (last[0], s.index)
                 continue
             for part in _split_points(s.text):
                 pgood, pbad = bool(_GOOD.search(part)), bool(_BAD.search(part))
                 target = didnt if (pbad or (side == "bad" and not pgood)) else worked
                 target.append((s.index, tidy(part)))
+                last = (target, s.index)
         elif bad and re.search(
             r"\b(?:did ?n[o']t (?:work|help)|did not (?:work|help)|lost \d+ minutes|wasted|slowed us down)\b",
             s.text,
