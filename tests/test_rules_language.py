@@ -215,3 +215,18 @@ def test_a_point_told_over_several_sentences_is_one_point() -> None:
     )
     assert len(pm.what_didnt) == 1
     assert "kill switch" in pm.what_didnt[0].text and "retries kept going" in pm.what_didnt[0].text
+
+
+def test_the_meetings_own_clock_and_fractional_spans() -> None:
+    pm = draft(
+        "Nadia: We've got the room till half five. Omar, from the top?",
+        "Omar: The nightly import kicked off at ten past one in the morning.",
+        "Omar: I got paged just before half two and restarted the worker at 2:40.",
+        "Nadia: So call it two and a half hours, give or take.",
+    )
+    assert [(e.time, e.event) for e in pm.timeline] == [
+        ("01:10", "The nightly import kicked off"),
+        ("02:30", "I got paged"),
+        ("02:40", "Restarted the worker"),
+    ]
+    assert pm.impact.duration is not None and pm.impact.duration.value == "2.5 hours"

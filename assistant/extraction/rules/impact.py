@@ -116,7 +116,7 @@ _RESTATE = re.compile(
 )
 _DUR = (
     r"((?:(?:a little|a bit|just|well|slightly) (?:over|under)|about|around|roughly|almost|nearly|over|under|"
-    r"more than|less than|some|approximately|a good)?\s*(?:(?:an?|\d+(?:\.\d+)?)\s+(?:hours?|minutes?|mins?)"
+    r"more than|less than|some|approximately|a good)?\s*(?:(?:an?|\d+(?:\.\d+)?)(?:\s+and\s+a\s+half)?\s+(?:hours?|minutes?|mins?)"
     r"(?:\s+and\s+(?:a half|a quarter|\d+\s+minutes?))?|half an hour|an hour and a (?:half|quarter)))"
 )
 _NOT_SPAN_AFTER = r"(?!\s+(?:later|after|ago|before|earlier|in\b|into|to (?:find|get|fix|work|figure)|lost|wasted|of (?:debugging|confusion|delay|waiting)))"
@@ -184,7 +184,9 @@ def impact(sentences: Sequence[Sentence]) -> dict[str, Figure]:
     def put(name: str, s: Sentence, value: str, restated: bool = False) -> None:
         old = found.get(name)
         if old is None or (restated and sentences[old.sentence].turn == s.turn and old.sentence != s.index):
-            found[name] = Figure(s.index, name, tidy(_grand(value)))
+            # "2 and a half hours" -> "2.5 hours": the figure, not two numbers
+            value = re.sub(r"\b(\d+) and a half (hours?|minutes?)", r"\1.5 \2", _grand(value))
+            found[name] = Figure(s.index, name, tidy(value))
 
     # Figures said while answering the question about the damage come first; figures said while telling
     # the timeline ("by 3 pm we had over a hundred tickets") are interim and read last.

@@ -22,10 +22,12 @@ class TimelineFind:
 _CLAUSE_SPLIT = re.compile(r",?\s+(?:and then|and|but|then|so|which|when|after which)\s+(?=\w)|;\s+|,\s+(?=at\s)", re.I)
 _DUE_BEFORE_TIME = re.compile(r"\b(?:by|before|until|no later than)\s*$", re.I)
 _MEETING_TIME = re.compile(
-    r"\b(?:meet|meeting|sync|call|review|retro|standup|stand-up|catch up|reconvene|lunch|talk|the room|hard stop|"
-    r"wrap (?:up|this up|it up)|our slot|booked)\b",
+    r"\b(?:meet|meeting|sync|call|review|retro|standup|stand-up|catch up|reconvene|lunch|talk|"
+    r"wrap (?:up|this up|it up))\b",
     re.I,
 )
+# The meeting's own clock ("we've got the room till half five", "I have a hard stop at four"): never an event.
+_MEETING_CLOCK = re.compile(r"\b(?:the room|this room|hard stop|our slot|the slot|booked (?:until|till))\b", re.I)
 _MEETING_PLAN = re.compile(r"\b(?:tomorrow|next|let's|let us|we'll|shall|keep moving|keep going|have to stop)\b", re.I)
 # "From 13:48 to quarter past four, that is two hours…", "…until just after eleven, call it nine hours":
 # two times and the length of the span between them state the impact's duration, not two events.
@@ -70,6 +72,8 @@ def _event_text(clause: str, spoken: str) -> str:
         r"\b(?:at|around|about|by|roughly|approximately|just after|just before)\s*(?=[,.]|$)", " ", text, flags=re.I
     )
     text = re.sub(r"^\s*(?:at|around|about|by|from|until|till)\s+", "", text, flags=re.I)
+    # A hedge left behind by the time ("I got paged just [before half two]").
+    text = re.sub(r"\b(?:just|shortly|right|a little|a bit|not long)\s*(?=[,.]|$)", " ", text, flags=re.I)
     text = re.sub(r"\s+([,.])", r"\1", re.sub(r"\s+", " ", text)).strip(" ,.")
     return tidy(text)
 
@@ -89,7 +93,7 @@ def _said_times(s: Sentence, actions: set[int], last_timed_turn: int | None) -> 
     times = find_times(s.text)
     if len(times) >= 2 and (_SPAN_STATEMENT.search(s.text) or _FOR_SPAN.search(s.text)):
         return []  # the impact's duration
-    if _MEETING_TIME.search(s.text) and _MEETING_PLAN.search(s.text):
+    if (_MEETING_TIME.search(s.text) and _MEETING_PLAN.search(s.text)) or _MEETING_CLOCK.search(s.text):
         return []  # "let's meet at 3 tomorrow", "we have the room until four, so let's keep moving"
     clauses = _clauses_with_times(s.text)
     out: list[_Said] = []
