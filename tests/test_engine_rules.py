@@ -51,6 +51,8 @@ def draft(*turns: str) -> Postmortem:
         ("At 1642 the deploy went out", ["16:42"]),
         ("At 12.16, the first alert fired", ["12:16"]),
         ("At 10, 23, the change rolled out", ["10:23"]),
+        ("the alert fired at 6-34, by email only", ["06:34"]),
+        ("we had 6-12 people on the bridge", []),
         ("release 4.12 shipped", []),
         ("it took 24 minutes", []),
         ("latency went from 300 milliseconds to 8 seconds", []),

@@ -32,8 +32,8 @@ _COLON = re.compile(
 )
 # 16.42 / 1642 only after a time preposition or before a meridiem (ASR writes "16.42", "at 1642").
 _DOTTED = re.compile(
-    # ASR writes "at 12.16," and "At 10, 23, the network team…"
-    rf"\b{_PREP}\s+(?:around\s+|about\s+|roughly\s+)?(?P<h>[01]?\d|2[0-3])(?:[.]|,\s)(?P<m>[0-5]\d)(?!\d|[.,]\d)"
+    # ASR writes "at 12.16,", "At 10, 23, the network team…" and "at 6-34"
+    rf"\b{_PREP}\s+(?:around\s+|about\s+|roughly\s+)?(?P<h>[01]?\d|2[0-3])(?:[.-]|,\s)(?P<m>[0-5]\d)(?!\d|[.,-]\d)"
     rf"(?!\s+(?:{_UNIT_AFTER}))(?:\s*{_MERIDIEM})?",
     re.I,
 )
