@@ -308,3 +308,18 @@ def test_small_talk_is_no_open_question_and_no_clue_leaves_one_open() -> None:
     assert [q.text for q in pm.open_questions] == [
         "Does anyone know whether the other replicas use the same failover check?"
     ]
+
+
+def test_a_view_argued_over_then_accepted_and_a_closing_tag_are_decisions() -> None:
+    texts = _decisions(
+        "Ines: My view is that the canary runs for a full hour before promotion.",
+        "Omar: That slows every release down.",
+        "Ines: It is the only thing that would have caught it.",
+        "Omar: All right, I can live with that.",
+        "Nadia: And the release notes list every flag that changed. Okay, that's the plan then.",
+        "Viktor: So we're going with both.",
+    )
+    assert texts == [
+        "The canary runs for a full hour before promotion",
+        "The release notes list every flag that changed",
+    ]

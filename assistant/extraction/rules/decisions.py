@@ -22,7 +22,7 @@ EXPLICIT = re.compile(
     r"we're agreed|we are agreed|everyone agrees|(?:so\s+)?the plan is|going forward,?\s+(?=we|every|all|no|any)|"
     r"from now on,?|(?:so\s+)?(?:that(?:'s| is)|it(?:'s| is)|this is) settled\s*[:,]?|(?:and\s+)?(?:so\s+)?that's that\s*:|that(?:'s| is) (?:the call|final)\s*:|decision,? then\s*[:,]|let's go with|let us go with|"
     r"what we (?:have |'ve )?decided is(?: this)?\s*[:,]?|the (?:new )?rule (?:is|will be)|we will no longer|we'll no longer|decided:|decision:|"
-    r"(?:so\s+)?that's (?:the|our) decision|we're (?:going to|gonna) (?=make|require|keep|stop|move|switch|freeze|"
+    r"(?:so\s+)?that's (?:the|our) decision|(?:the\s+)?consensus is(?:\s+that)?|(?:so\s+)?that(?:'s| is) the plan(?:,?\s+then)?\b|we have (?:a )?consensus (?:on|that)|we're (?:going to|gonna) (?=make|require|keep|stop|move|switch|freeze|"
     r"roll|ban|block|enforce|adopt|standardi[sz]e|mandate))\s*",
     re.I,
 )
@@ -35,15 +35,18 @@ PROPOSAL = re.compile(
     r"^(?:(?:okay|ok|so|and|also|then|well|maybe|um|i think|i guess|honestly)[,]?\s+)*"
     r"(?:let's|let us|i propose(?:\s+that)?(?:\s+we)?|i suggest(?:\s+that)?(?:\s+we)?|how about(?:\s+we)?|what if we|"
     r"maybe we (?:should|could)|why don't we|i'd like (?:us )?to|can we agree(?:\s+(?:that|to|on))?|should we|shall we|could we|"
-    r"do we want to|we could)\s+",
+    r"do we want to|we could|my (?:proposal|suggestion|recommendation|preference|view|vote) is(?:\s+that)?|"
+    r"what i'd (?:like|propose|suggest|want) is(?:\s+for)?|i'd (?:propose|suggest|recommend)(?:\s+that)?(?:\s+we)?)\s+",
     re.I,
 )
+# Proposals put as a view ("My view is that…") are argued over before anyone agrees: read more replies.
+_ARGUED = re.compile(r"^(?:(?:okay|ok|so|and|well)[,]?\s+)*(?:my |what i'd |i'd )", re.I)
 _MEETING_MOVE = re.compile(
     r"^(?:leave (?:it|that|this|them)|hold (?:it|that|this)|table (?:it|that|this)|start|begin|move on|move to (?:the|our) next|be honest|face it|go (?:on|ahead|back|through|over|around|first|next)\b|look|talk|turn|switch|get|hear|recap|review|wrap|do the|take|walk|jump|dig|"
     r"focus|continue|keep|come back|go back|see|discuss|think|not decide|park|skip|pause|break|circle|spend|"
     r"pick|try to|run through|finish|close|end|call it|stop|quickly|first|now|spend|capture|note|list|"
     r"make sure we|check in|also talk|get started|kick off|not (?:start|go|get|do) (?:that|this|there|into)|"
-    r"do (?:this|it|that) in (?:order|turn|steps)|go in order)\b",
+    r"do (?:this|it|that) in (?:order|turn|steps)|go in order)\b|^not\W*(?:\w+\W*)?$",
     re.I,
 )
 # An agenda, not a decision: "Let's have the sequence of events first, then the damage, then…".
@@ -79,7 +82,7 @@ CONSENT_Q = re.compile(
     r"(?:does|do) (?:every(?:one|body)|we all|you all) agree|any objections?|(?:are|is) (?:we|everyone) (?:all )?(?:agreed|aligned|ok|okay|good)"
     r"(?: with (?:that|this))?|can we (?:all )?agree on (?:that|this)|(?:does )?(?:that|this) sound (?:good|ok|okay|fair|right)|"
     r"agreed|objections|are we okay with that|can everyone live with (?:that|this)|all in favou?r|"
-    r"(?:shall|can|should) we (?:say|call) (?:that|it|this)(?:'s| is)? (?:agreed|settled|decided)|"
+    r"(?:shall|can|should) we (?:say|call) (?:that|it|this)(?:'s| is)? (?:agreed|settled|decided)|(?:nobody|no one|anyone) objects?|"
     r"^(?:so\s+)?(?:every(?:one|body)|all|folks|team|y'all)|^yes|^(?:are )?we good|^all good|^okay)\W*$",
     re.I,
 )
@@ -102,6 +105,11 @@ _RULE_TAG = re.compile(
     r"(?:firm |hard |new |standing |team )?(?:rule|policy|standard)\b|^make (?:that|it) (?:a|the) (?:rule|policy)\b",
     re.I,
 )
+# "So we're going with all three.": a cue over decisions already stated, not a new one.
+_REFERENCE_ONLY = re.compile(
+    r"^(?:all|both|each|these|those|that|this|it|them)(?:\s+(?:of them|two|three|four|of those|of these|then|ones?))?\W*$",
+    re.I,
+)
 _LEADING_AND = re.compile(r"^(?:and|also|plus)[,]?\s+", re.I)
 _INSTEAD = re.compile(r"^(?:instead|rather|what we do instead is|what we should do is)[,:]?\s+", re.I)
 # A rule, not a remark: who or what it covers, and a verb in the present or future.
@@ -119,7 +127,8 @@ _INLINE_CUE = re.compile(r",?\s*\b(?:from now on|going forward|as of today|effec
 
 
 _NEXT_ONE = re.compile(
-    r"^(?:and\s+)?(?:the\s+)?(?:second|next|other|third|last)\s+(?:one|decision)\s*[:,]\s*|^(?:and\s+)?also\s*[:,]\s*",
+    r"^(?:and\s+)?(?:the\s+)?(?:second|next|other|third|last)\s+(?:one|decision)\s*[:,]\s*|^(?:and\s+)?also\s*[:,]\s*|"
+    r"^(?:and\s+)?(?:second(?:ly)?|third(?:ly)?|fourth|next|finally|lastly)\s*[:,]\s*",
     re.I,
 )
 
@@ -268,11 +277,22 @@ def find_decisions(sentences: Sequence[Sentence], skip: set[int]) -> tuple[list[
                     r",?\s*(?:and|but)?\s*(?:we\s+)?(?:also\s+)?$", "", s.text[m.end() : stop].strip(), flags=re.I
                 )
                 texts.append(tidy(part))
-            texts = [t for t in texts if len(t.split()) >= 2]
+            texts = [t for t in texts if len(t.split()) >= 2 and not _REFERENCE_ONLY.match(t)]
             if len(cues) == 1 and _INLINE_CUE.fullmatch(cues[0].group(0).strip()) and cues[0].start() > 0:
                 texts = [tidy(_INLINE_CUE.sub("", s.text))]
             if texts:
                 found.extend(DecisionFind(s.index, t, [s.index]) for t in texts)
+                continue
+            prev = sentences[s.index - 1] if s.index else None
+            if (
+                prev is not None
+                and prev.turn == s.turn
+                and prev.index not in skip
+                and not prev.is_question
+                and len(prev.text.split()) >= 5
+                and all(d.sentence != prev.index for d in found)
+            ):  # "…not to the list. Okay, that's the plan then.": the cue closes what was just said
+                found.append(DecisionFind(prev.index, tidy(_LEADING_AND.sub("", prev.text)), [prev.index, s.index]))
                 continue
             nxt = rest_of_turn(sentences, s.index)[:1]
             if nxt and nxt[0].index not in skip and not nxt[0].is_question and len(nxt[0].text.split()) >= 4:
@@ -297,7 +317,10 @@ def find_decisions(sentences: Sequence[Sentence], skip: set[int]) -> tuple[list[
         rest = s.text[p.end() :]
         if _MEETING_MOVE.match(rest) or len(rest.split()) < 2 or _AGENDA.search(rest):
             continue
-        reply = reply_to(s, after)
+        argued = _ARGUED.match(s.text) is not None
+        reply = reply_to(
+            s, [*rest_of_turn(sentences, s.index), *next_turns(sentences, s.index, 4)] if argued else after
+        )
         text = tidy(rest)
         if reply is Reply.REFUSE:
             rejected.append(Rejected(s.index, text))

@@ -12,12 +12,15 @@ from enum import Enum
 
 from assistant.extraction.rules.sentences import Sentence
 
-_LEAD = r"^(?:(?:well|so|um|uh|hmm|oh|honestly|i mean|actually|look|okay|ok|right|yeah|yes|no)[,.!]?\s+)*"
+_LEAD = (
+    r"^(?:(?:well|so|um|uh|hmm|oh|honestly|i mean|actually|look|okay|ok|all right|alright|right|yeah|yes|no)[,.!]?\s+)*"
+)
 AGREE = re.compile(
     _LEAD + r"(?:yes\b|yeah\b|yep\b|yup\b|sure\b|agreed\b|agree\b|i agree|sounds (?:good|right|fine|great)|"
     r"that works|works for me|fine by me|fine with me|makes sense|good idea|great idea|let's do (?:it|that)|"
     r"will do|on it|absolutely|definitely|of course|totally|exactly|i can do that|i'll do (?:it|that)|"
-    r"happy to|i'm in|count me in|no objection|no objections|deal\b|perfect|correct\b|right\b|okay\b|ok\b|fine\b|"
+    r"happy to|i'm in|i can live with (?:that|it|this)|(?:we'll|let's|we can) do it your way|fair enough|"
+    r"count me in|no objection|no objections|deal\b|perfect|correct\b|right\b|okay\b|ok\b|fine\b|"
     r"(?:both of )?(?:those|these|that|this) stands?\b|i'm with (?:you|\w+) on (?:that|this)|i am with (?:you|\w+) on (?:that|this)|"
     r"i'll take it|i can take it|i'll own it|i can own it|i've got it|got it|consider it done|\+1)",
     re.I,
