@@ -40,7 +40,7 @@ _FIRST_PERSON = re.compile(
     r"i volunteer to|i'll make sure|i can handle|i'll handle|i've got|i got|leave it with me|put me down for|"
     r"i'll get|i can get|i'll follow up|i can follow up|i'll look into|i can look into|i'll write|i can write|"
     r"i'll own|i'll pick up|i can pick up|i'll add|i can add|i'll set up|i can set up|"
-    r"let me (?!know|think|see|just|be\b|say|finish|stop|start|ask|answer|jump|check quickly|get this straight|recap|summari[sz]e|repeat|read|"
+    r"let me (?!know|think|see|just|be\b|say|finish|stop|start|ask|answer|jump|check (?:quickly|something|that|real quick)|come back to you|get this straight|recap|summari[sz]e|repeat|read|"
     r"park|hold|pause|come back|go back|leave|note|interrupt|bring (?:us|it) back|pull up|put (?:it|that|this) on hold|push back|play))\b\s*",
     re.I,
 )
@@ -79,6 +79,17 @@ _SELF_ONE = re.compile(
     re.I,
 )
 
+
+# "Marcus, you take that one, Tom's got the checklist": owners for items already said, no new item.
+_REASSIGN = re.compile(r"\byou(?:'re)?\s+(?:own|take|do|handle|have|lead|drive|on)\s+(?:that|it|this)(?: one)?\b", re.I)
+# Done in the meeting, not after it: "Hang on, I'll pull the logs", "let me confirm before we finish".
+_RIGHT_NOW = re.compile(
+    r"^(?:hang on|hold on|one sec|one second|give me a (?:sec|second|minute)|wait)\b|"
+    r"\b(?:before we (?:finish|end|wrap|close)|by the end of (?:this|the) (?:meeting|call)|right now|in a (?:sec|second|minute))\b",
+    re.I,
+)
+# An agenda names the sections: "Go through the template in order: timeline, impact, causes, then actions".
+_SECTION_WORDS = re.compile(r"\b(?:timeline|impact|causes?|actions?|whys|what worked|lessons|damage|sequence)\b", re.I)
 
 _SOCIAL = frozenset({"try", "bye", "goodbye", "thank", "thanks", "later", "everyone", "all", "see", "soon", "sure"})
 
@@ -149,6 +160,8 @@ def find_actions(sentences: Sequence[Sentence], names: Sequence[str], skip: set[
         if s.index in skip or s.index in used:
             continue
         text = s.text
+        if len(_SECTION_WORDS.findall(text)) >= 3:
+            continue  # the agenda
         replies = next_turns(sentences, s.index, 2)
         due, due_span = due_phrase(text)
         # 1. "Dana and I can write it" / "Tom and Ana will…": several owners until one is named.
@@ -166,6 +179,7 @@ def find_actions(sentences: Sequence[Sentence], names: Sequence[str], skip: set[
                 rest,
                 flags=re.I,
             )
+            rest = _pair_task(sentences, s, text[: m2.start()], rest)
             owner, cited = _resolve_pair(sentences, s, people, assign_one, rest)
             used.update(cited)
             d, dcited = _due_near(sentences, s.index, replies)
@@ -173,7 +187,7 @@ def find_actions(sentences: Sequence[Sentence], names: Sequence[str], skip: set[
                 # Resolved later ("Tom, you take it. When can you have it?" — "Next Tuesday."): the date
                 # comes with the resolution.
                 d, dcited = _due_near(sentences, cited[0], next_turns(sentences, cited[0], 2))
-            out.append(ActionFind(s.index, _task_text(rest, due_span, m2.end()), owner, d, [s.index, *cited, *dcited]))
+            out.append(ActionFind(s.index, _task_text(rest, None, 0), owner, d, [s.index, *cited, *dcited]))
             continue
         # 1b. "<task>: Laura or Priya, one of you?" / "<task>, that is either Tom or Megan": two people
         # named for a task said before them, until one of them is given it.
@@ -182,6 +196,11 @@ def find_actions(sentences: Sequence[Sentence], names: Sequence[str], skip: set[
             task = re.sub(
                 r"(?:,?\s*(?:that(?:'s| is)|which is|it's|it is))?\s*[:,;-]?\s*$", "", text[: m3.start()], flags=re.I
             )
+            offered = re.match(
+                r"\s+(?:has to|have to|should|could|can|will|needs? to|must)\s+(?P<v>.+)$", text[m3.end() :], re.I
+            )
+            if offered:  # "Sarah or Laura has to sign it, one of you"
+                task = _pair_task(sentences, s, task, offered.group("v"))
             if len(content_words(task)) >= 2:
                 people = [_canonical(m3.group("a"), names), _canonical(m3.group("b"), names)]
                 owner, cited = _resolve_pair(sentences, s, people, assign_one, task)
@@ -205,7 +224,7 @@ def find_actions(sentences: Sequence[Sentence], names: Sequence[str], skip: set[
             text,
             re.I,
         ):
-            if _FACILITATION.search(text) or s.index in used:
+            if _FACILITATION.search(text) or s.index in used or _REASSIGN.search(text):
                 continue
             answer = [r for r in replies if r.speaker == who] or replies[:1]
             if answer and REFUSE.search(answer[0].text):
@@ -239,7 +258,7 @@ def find_actions(sentences: Sequence[Sentence], names: Sequence[str], skip: set[
                 continue
         # 4. "I'll…": the speaker (the checks resolve "I" to the attributed speaker).
         m = _FIRST_PERSON.search(text)
-        if m and not s.is_question and not _NOT_A_TASK.match(text[m.end() :]):
+        if m and not s.is_question and not _NOT_A_TASK.match(text[m.end() :]) and not _RIGHT_NOW.search(text):
             rest = text[m.end() :]
             if re.match(r"^(?:it|that|this|one)\b", rest, re.I) or m.group(0).lower().strip() in ("i've got", "i got"):
                 # "I'll take that one": the task is what was just asked for.
@@ -265,6 +284,19 @@ def find_actions(sentences: Sequence[Sentence], names: Sequence[str], skip: set[
                 before = sentences[s.index - 1]
                 out.append(ActionFind(s.index, tidy(before.text), m.group("who"), due, [before.index, s.index]))
     return [a for a in out if len([w for w in content_words(a.action) if w not in _SOCIAL]) >= 2]
+
+
+def _pair_task(sentences: Sequence[Sentence], s: Sentence, before: str, rest: str) -> str:
+    """What two people are offered for: the words before them when they name the task ("Moving the
+    alerts out of the muted channel, Nadia or I can sort that out"), else the verb phrase, with what
+    "it" points at ("Tom or I could audit it" after "Does the library make other calls like that?")."""
+    rest = re.sub(r",?\s*(?:one of (?:you|them|us)|whoever.*|between (?:you|us|them).*)\W*$", "", rest, flags=re.I)
+    before = re.sub(r"(?:,?\s*(?:that(?:'s| is)|which is|it's|it is|so))?\s*[:,;-]?\s*$", "", before, flags=re.I)
+    if len(content_words(before)) >= 2:
+        return before
+    if re.match(r"^\s*\w+(?:\s+(?:up|out|off|over))?\s+(?:it|that|this)\b", rest, re.I) and s.index > 0:
+        return f"{rest}: {tidy(sentences[s.index - 1].text)}"
+    return rest
 
 
 def _resolve_pair(

@@ -37,7 +37,7 @@ _PROPOSAL_Q = re.compile(
 _DECLARED_OPEN = re.compile(
     r"\b(?:open question|(?:one|another|a) (?:big |remaining |last )?question (?:remains|is still)|"
     r"we (?:still )?(?:don't|do not) (?:yet )?know (?:why|whether|if|how|who|what|when)|"
-    r"(?:it's|it is) (?:still )?(?:unclear|not clear) (?:why|whether|if|how|who|what)|i wonder (?:whether|if|why)|"
+    r"(?:it's|it is) (?:still )?(?:unclear|not clear) (?:why|whether|if|how|who|what)|(?:i|we) (?:keep |still |do |really )?wonder(?:ing)? (?:whether|if|why|how)|"
     r"nobody knows (?:why|whether|if|how)|no one knows (?:why|whether|if|how)|remains to be seen|"
     r"we need to figure out (?:why|whether|if|how|who)|still an open|unanswered|the question is (?:whether|if)|"
     r"(?:i|we) (?:still )?(?:don't|do not) (?:really )?understand|(?:i'm|i am|we're|we are) still not sure (?:why|whether|if|how))\b",
@@ -52,7 +52,11 @@ _LATER_ANSWER = re.compile(
 )
 
 
-_LABEL_BEFORE = re.compile(r"\b(?:open|remaining|unanswered|last) questions?\s*[.:,]?\s*$", re.I)
+_LABEL_BEFORE = re.compile(
+    r"\b(?:open|remaining|unanswered|last) questions?\s*[.:,]?\s*$|"
+    r"\b(?:i|we) (?:can't|cannot|couldn't|can not) (?:answer|close|settle|resolve)(?: (?:yet|today|here))?\s*[.:,]?\s*$",
+    re.I,
+)
 
 
 _LABEL_ONLY = re.compile(
@@ -156,7 +160,8 @@ def find_open_questions(sentences: Sequence[Sentence], skip: set[int], why_quest
             continue  # "One open question." — the label; the question is the next sentence
         own = rest_of_turn(sentences, s.index)
         others = [x for x in next_turns(sentences, s.index, 2) if x.speaker is None or x.speaker != s.speaker]
-        labelled = s.index > 0 and bool(_LABEL_BEFORE.search(sentences[s.index - 1].text))
+        # "Two I can't close. Do we…? — And why didn't…?": a label covers the questions right after it.
+        labelled = any(_LABEL_BEFORE.search(x.text) for x in sentences[max(0, s.index - 4) : s.index])
         marked_open = declared or labelled or any(DONT_KNOW.search(x.text) for x in own[:2])
         if not marked_open:
             first_reply = others[0] if others else None
