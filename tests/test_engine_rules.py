@@ -323,3 +323,13 @@ def test_a_view_argued_over_then_accepted_and_a_closing_tag_are_decisions() -> N
         "The canary runs for a full hour before promotion",
         "The release notes list every flag that changed",
     ]
+
+
+def test_a_heading_with_its_answer_is_a_statement_not_a_question() -> None:
+    pm = draft(
+        "Nadia: What worked?",
+        "Omar: The rollback was quick.",
+        "Ines: What did not work: the pager went to an old rota, and we lost ten minutes.",
+    )
+    assert [w.text for w in pm.what_didnt] == ["The pager went to an old rota, and we lost ten minutes"]
+    assert pm.open_questions == []

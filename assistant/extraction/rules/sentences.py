@@ -49,6 +49,8 @@ class Sentence:
         text = self.text.rstrip()
         if text.endswith("?"):
             return True
+        if re.search(r":\s+\S+\s+\S+", text):
+            return False  # "What did not work: the alert went to the wrong channel.": a heading and its answer
         return not text.endswith("!") and bool(_QUESTION_OPENING.match(text))
 
 
