@@ -26,14 +26,13 @@ from assistant.live.controller import LiveController
 from assistant.live.events import ProposalsExtracted, SegmentsCommitted
 from assistant.live.headless import run_headless
 from assistant.live.scheduler import ExtractionScheduler
-from assistant.live.workers import ExtractionJob
 from assistant.session import Session
 from assistant.tui.app import PostmortemApp, StartLive, create_app
 from assistant.tui.navigation import MeetingSetup
 from assistant.tui.screens.live import LiveScreen
-from assistant.tui.scripted import LINES, ScriptedLive, demo_details, demo_segments, scripted_services
+from assistant.tui.scripted import LINES, ManualClock, ScriptedLive, demo_details, demo_segments, scripted_services
 from assistant.tui.widgets.transcript import LiveTranscript
-from tests.support.fakes import FakeChat, FakeTranscriber, fake_models, fake_settings
+from tests.support.fakes import FakeChat, FakeTranscriber, RecordingJobQueue, fake_models, fake_settings
 from tests.support.pilot import drive, until
 
 DETAILS = MeetingDetails(attendees=["Lisa", "Tom", "Peter"])
@@ -83,25 +82,6 @@ def test_words_spoken_to_the_assistant_are_never_candidates() -> None:
 # --- the flow through the controller, with the rules as the live extractor ------------------------------
 
 
-class RulesQueue:
-    """The LLM worker's seat, holding jobs for the test to answer with the rules (as the hybrid engine)."""
-
-    def __init__(self) -> None:
-        self.jobs: list[ExtractionJob] = []
-
-    def submit(self, job: ExtractionJob) -> bool:
-        self.jobs.append(job)
-        return True
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.t = 1000.0
-
-    def __call__(self) -> float:
-        return self.t
-
-
 MEETING = [
     ("Lisa", "Should we freeze all deploys until the renewal job is fixed?"),
     ("Tom", "No, let's not, that is overkill."),
@@ -116,9 +96,9 @@ MEETING = [
 ]
 
 
-def _run_meeting(tmp_path: Path) -> tuple[list[dict[str, Any]], CandidateMarks, Session, Clock]:
+def _run_meeting(tmp_path: Path) -> tuple[list[dict[str, Any]], CandidateMarks, Session, ManualClock]:
     session = Session.create(tmp_path, DETAILS, "live")
-    queue, clock = RulesQueue(), Clock()
+    queue, clock = RecordingJobQueue(), ManualClock()
     out: list[dict[str, Any]] = []
     scheduler = ExtractionScheduler.for_rules()
     scheduler.context_lines = 3

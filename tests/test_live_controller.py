@@ -18,25 +18,9 @@ from assistant.domain.transcript import Segment
 from assistant.live.controller import LiveController
 from assistant.live.events import AsrStatus, ProposalsExtracted, SegmentsCommitted, WorkerFailed
 from assistant.live.scheduler import ExtractionScheduler
-from assistant.live.workers import ExtractionJob
 from assistant.session import Session
-
-
-class FakeLlm:
-    def __init__(self) -> None:
-        self.jobs: list[ExtractionJob] = []
-
-    def submit(self, job: ExtractionJob) -> bool:
-        self.jobs.append(job)
-        return True
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.t = 100.0
-
-    def __call__(self) -> float:
-        return self.t
+from assistant.tui.scripted import ManualClock
+from tests.support.fakes import RecordingJobQueue
 
 
 def _segments(start_id: int, n: int) -> list[Segment]:
@@ -55,9 +39,9 @@ def _draft(seg: Segment) -> Postmortem:
     return Postmortem(action_items=[item])
 
 
-def _controller(tmp_path: Path) -> tuple[LiveController, Session, FakeLlm, Clock, list[dict[str, Any]]]:
+def _controller(tmp_path: Path) -> tuple[LiveController, Session, RecordingJobQueue, ManualClock, list[dict[str, Any]]]:
     session = Session.create(tmp_path, MeetingDetails(attendees=["Lisa", "Tom", "Peter"]), "live")
-    llm, clock = FakeLlm(), Clock()
+    llm, clock = RecordingJobQueue(), ManualClock(100.0)
     out: list[dict[str, Any]] = []
     scheduler = ExtractionScheduler(min_words=10, pause_s=1.0, max_wait_s=20)
     controller = LiveController(session, scheduler, llm, out.append, stream_started_at=90.0, clock=clock)

@@ -21,6 +21,7 @@ from assistant.extraction.factory import make_extractor
 from assistant.extraction.llm import Usage
 from assistant.live.models import MeetingModels
 from assistant.live.voices import VoiceWorker
+from assistant.live.workers import ExtractionJob
 from assistant.transcription.protocol import ProgressFn
 from assistant.transcription.whisper import split_sentences
 from tests.support.cli import NO_CONFIG
@@ -157,3 +158,15 @@ def fake_models(settings: Settings, transcriber: FakeTranscriber | None = None, 
     """What `load_models` returns, on fakes."""
     extractor: Extractor | None = None if no_llm else make_extractor(chat or FakeChat(), settings)
     return MeetingModels(transcriber or FakeTranscriber(), extractor, speakers_off="speaker attribution is off")
+
+
+class RecordingJobQueue:
+    """The LLM worker's seat (`assistant.live.workers.JobQueue`): takes every job and keeps it, so the
+    test answers the windows itself."""
+
+    def __init__(self) -> None:
+        self.jobs: list[ExtractionJob] = []
+
+    def submit(self, job: ExtractionJob) -> bool:
+        self.jobs.append(job)
+        return True
