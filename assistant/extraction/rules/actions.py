@@ -193,9 +193,7 @@ def find_actions(sentences: Sequence[Sentence], names: Sequence[str], skip: set[
         # named for a task said before them, until one of them is given it.
         m3 = either.search(text)
         if m3:  # (an offer "Tom or I could…" was taken by 1. above)
-            task = re.sub(
-                r"(?:,?\s*(?:that(?:'s| is)|which is|it's|it is))?\s*[:,;-]?\s*$", "", text[: m3.start()], flags=re.I
-            )
+            task = _PAIR_LEAD_IN.sub("", text[: m3.start()])
             offered = re.match(
                 r"\s+(?:has to|have to|should|could|can|will|needs? to|must)\s+(?P<v>.+)$", text[m3.end() :], re.I
             )
@@ -286,12 +284,16 @@ def find_actions(sentences: Sequence[Sentence], names: Sequence[str], skip: set[
     return [a for a in out if len([w for w in content_words(a.action) if w not in _SOCIAL]) >= 2]
 
 
+# What leads from a task to the two people named for it: "<task>, that is either Tom or Megan", "<task>: Laura or…".
+_PAIR_LEAD_IN = re.compile(r"(?:,?\s*(?:that(?:'s| is)|which is|it's|it is|so))?\s*[:,;-]?\s*$", re.I)
+
+
 def _pair_task(sentences: Sequence[Sentence], s: Sentence, before: str, rest: str) -> str:
     """What two people are offered for: the words before them when they name the task ("Moving the
     alerts out of the muted channel, Nadia or I can sort that out"), else the verb phrase, with what
     "it" points at ("Tom or I could audit it" after "Does the library make other calls like that?")."""
     rest = re.sub(r",?\s*(?:one of (?:you|them|us)|whoever.*|between (?:you|us|them).*)\W*$", "", rest, flags=re.I)
-    before = re.sub(r"(?:,?\s*(?:that(?:'s| is)|which is|it's|it is|so))?\s*[:,;-]?\s*$", "", before, flags=re.I)
+    before = _PAIR_LEAD_IN.sub("", before)
     if len(content_words(before)) >= 2:
         return before
     if re.match(r"^\s*\w+(?:\s+(?:up|out|off|over))?\s+(?:it|that|this)\b", rest, re.I) and s.index > 0:
