@@ -38,8 +38,7 @@ from assistant.extraction.factory import make_extractor
 from assistant.extraction.windows import make_windows
 from assistant.llm_backend import open_llm
 from bench.live_focus import transcribe_fixture
-from bench.long_meeting import child_server
-from bench.procfs import rss_mb
+from bench.procfs import child_server, rss_mb
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results" / "llama_build.json"

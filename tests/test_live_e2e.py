@@ -23,7 +23,7 @@ from assistant.domain.postmortem import OWNER_FLAGS
 from assistant.errors import SessionError
 from assistant.session import Session
 from assistant.speakers.diarize import unavailable_reason
-from bench.long_meeting import child_server
+from bench.procfs import child_server
 from bench.wer import wer
 from tests.support.fixture_meetings import load_meeting
 from tests.support.guarantees import assert_draft_guarantees
