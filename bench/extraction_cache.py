@@ -10,7 +10,7 @@ from typing import Any
 
 from assistant.config import Settings
 from bench.extraction_baseline import BASELINE_SYSTEM, BASELINE_USER, CONTEXT_MARGIN
-from bench.extraction_runs import System
+from bench.extraction_runs import ENGINES, System
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
@@ -29,8 +29,8 @@ def system_digest(system: System, settings: Settings, prompts_folder: Path) -> s
     """Everything that changes a system's LLM answers, besides the meeting: prompts and settings."""
     llm = settings.llm
     shared = f"{llm.gguf}|{llm.base_url}|{llm.model}|{llm.n_ctx}|{llm.max_output_tokens}|{llm.temperature}"
-    if system == "ours":
-        own = f"{prompts_digest(prompts_folder)}|{llm.window_tokens}|{llm.reasks}"
+    if system in ENGINES:
+        own = f"{prompts_digest(prompts_folder)}|{llm.window_tokens}|{llm.reasks}|{ENGINES[system]}"
     else:
         own = f"{BASELINE_SYSTEM}|{BASELINE_USER}|{CONTEXT_MARGIN}|{llm.reasks}"
     return hashlib.sha1(f"{shared}|{own}".encode()).hexdigest()[:10]

@@ -54,7 +54,7 @@ from bench.extraction_cache import (
     write_json,
 )
 from bench.extraction_report import SENSITIVITY, fmt, print_table, report
-from bench.extraction_runs import SYSTEMS, LazyLLM, System, run_ours, usage_delta, usage_now
+from bench.extraction_runs import ENGINES, SYSTEMS, LazyLLM, System, run_ours, usage_delta, usage_now
 from bench.extraction_scoring import (
     OwnerCounts,
     Prediction,
@@ -74,6 +74,7 @@ __all__ = [
     "BASELINE_USER",
     "CACHE",
     "CONTEXT_MARGIN",
+    "ENGINES",
     "RESULTS",
     "ROOT",
     "SENSITIVITY",
@@ -146,7 +147,7 @@ def main() -> None:
         default=None,
         help="ASR transcripts file (default: dev_asr_transcripts.jsonl next to --gold)",
     )
-    parser.add_argument("--systems", default="ours,baseline", help="comma-separated: ours,baseline")
+    parser.add_argument("--systems", default="ours,baseline", help="comma-separated: ours,windows,baseline")
     parser.add_argument("--llm-timeout", type=float, default=1800.0, help="seconds per LLM request")
     parser.add_argument(
         "--retry-failed", action="store_true", help="rerun cached answers that had failed windows/errors"
@@ -194,8 +195,11 @@ def main() -> None:
                     print(f"    {system}: cached answer had failures, running again", flush=True)
                     record = None
                 if record is None:
-                    runner = run_ours if system == "ours" else run_baseline
-                    record = runner(llm.get(), c, settings)
+                    if system in ENGINES:
+                        engine_llm = settings.llm.model_copy(update={"engine": ENGINES[system]})
+                        record = run_ours(llm.get(), c, settings.model_copy(update={"llm": engine_llm}))
+                    else:
+                        record = run_baseline(llm.get(), c, settings)
                     record.update(meeting=c.meeting.id, system=system, minutes=round(c.minutes, 2))
                     write_json(path, record)
                     warn = " (WITH FAILURES: see --retry-failed)" if failed(record) else ""

@@ -8,7 +8,7 @@ from typing import Any
 
 from bench.ami import ClippedMeeting
 from bench.extraction_cache import CACHE, write_json
-from bench.extraction_runs import System
+from bench.extraction_runs import ENGINES, System
 from bench.extraction_scoring import Tally, predictions_baseline, predictions_ours, score
 from bench.matching import TEXT_THRESHOLD, TIME_SLACK_S
 
@@ -41,8 +41,7 @@ def report(
     chosen: list[ClippedMeeting], systems: list[System], records: dict[tuple[str, System], dict[str, Any]]
 ) -> dict[str, Any]:
     modes: list[tuple[System, str]] = [(s, "text") for s in systems]
-    if "ours" in systems:
-        modes.append(("ours", "time+text"))
+    modes += [(s, "time+text") for s in systems if s in ENGINES]
     totals = {key: Tally() for key in modes}
     sensitivity = {(s, t): Tally() for s in systems for t in SENSITIVITY}
     elapsed = dict.fromkeys(systems, 0.0)
@@ -61,7 +60,7 @@ def report(
         }
         for system in systems:
             record = records[(c.meeting.id, system)]
-            if system == "ours":
+            if system in ENGINES:
                 preds, checks_s = predictions_ours(record, c)
             else:
                 preds, checks_s = predictions_baseline(record, c), 0.0
@@ -73,7 +72,7 @@ def report(
                 "usage": record["usage"],
                 "predicted": {k: len(v) for k, v in preds.items()},
             }
-            if system == "ours":
+            if system in ENGINES:
                 info["windows"], info["failed_windows"] = record["windows"], record["failed_windows"]
             else:
                 info["truncation"], info["error"] = record["truncation"], record["error"]
@@ -104,6 +103,7 @@ def report(
     return {
         "headline": {s: totals[(s, "text")].as_dict() for s in systems},
         "ours_time_and_text": totals[("ours", "time+text")].as_dict() if "ours" in systems else None,
+        "windows_time_and_text": totals[("windows", "time+text")].as_dict() if "windows" in systems else None,
         "seconds_per_meeting_minute": {s: round(elapsed[s] / minutes, 2) for s in systems},
         "threshold_sensitivity": {
             s: {

@@ -15,8 +15,11 @@ from assistant.extraction.llm import LLMClient
 from assistant.llm_backend import open_llm
 from bench.ami import ClippedMeeting
 
-System = Literal["ours", "baseline"]
-SYSTEMS: tuple[System, ...] = ("ours", "baseline")
+System = Literal["ours", "windows", "baseline"]
+SYSTEMS: tuple[System, ...] = ("ours", "windows", "baseline")
+ENGINES: dict[System, Literal["hybrid", "windows"]] = {"ours": "hybrid", "windows": "windows"}
+"""The product's engines: `ours` is what ships, `windows` the previous engine (one large schema per window),
+kept so the issue's "×1.5 of today's pipeline" is measured in the same run."""
 
 
 class LazyLLM:
