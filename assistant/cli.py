@@ -26,7 +26,7 @@ from assistant.cli_args import (
     settings_of,
     speaker_mapping,
 )
-from assistant.errors import AssistantError, ConfigError
+from assistant.errors import AssistantError, ConfigError, NoSpeechError
 from assistant.memory import limit_heap_growth
 
 Handler = Callable[[argparse.Namespace], int]
@@ -88,6 +88,8 @@ def cmd_transcribe(args: argparse.Namespace) -> int:
 
     settings = settings_of(args)
     transcript = transcribe_file(args.recording, settings, list(args.attendees), ProgressBar("transcribing").time)
+    if not transcript.segments:
+        raise NoSpeechError(args.recording.name, consequence="the transcript is empty")
     text = render_transcript(transcript, args.format)
     if args.output:
         from assistant.export.atomic import atomic_write_text

@@ -26,6 +26,14 @@ def playback_speed(value: str) -> float:
     return speed
 
 
+def language_code(value: str) -> str:
+    """`auto` or a language code's shape (`de`, `haw`); the speech model checks that it knows it."""
+    code = value.strip().lower()
+    if code != "auto" and not (code.isascii() and code.isalpha() and 2 <= len(code) <= 3):
+        raise argparse.ArgumentTypeError(f"not a language code (en, de, es, … or auto): {value!r}")
+    return code
+
+
 def name_list(value: str) -> list[str]:
     return [n.strip() for n in value.split(",") if n.strip()]
 
@@ -60,7 +68,14 @@ def add_speaker_options(p: argparse.ArgumentParser) -> None:
 
 def add_model_options(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("speech recognition")
-    g.add_argument("--asr-model", help="bundled:tiny.en (default, offline), a faster-whisper name or a folder")
+    g.add_argument(
+        "--asr-model",
+        help="bundled:tiny.en or bundled:base (offline), a faster-whisper name or a folder "
+        "(default: tiny.en live, asr.file_model for recordings)",
+    )
+    g.add_argument(
+        "--language", type=language_code, help="spoken language: en (default), de, es, … or auto (detected once)"
+    )
     g.add_argument("--asr-device", choices=["auto", "cpu", "cuda"])
     g.add_argument("--vocabulary", type=name_list, help="comma-separated service names and jargon (hotwords)")
     g.add_argument("--config", type=Path, help="TOML config file (default ~/.config/postmortem-assistant/config.toml)")
@@ -100,7 +115,14 @@ def overrides(args: argparse.Namespace) -> dict[str, Any]:
         return getattr(args, name, None)
 
     return {
-        "asr": {"model": get("asr_model"), "device": get("asr_device"), "vocabulary": get("vocabulary")},
+        "asr": {
+            # One model named on the command line is the model for this job, live or imported.
+            "model": get("asr_model"),
+            "file_model": get("asr_model"),
+            "device": get("asr_device"),
+            "vocabulary": get("vocabulary"),
+            "language": get("language"),
+        },
         "llm": {
             "base_url": get("llm_url"),
             "model": get("llm_model"),

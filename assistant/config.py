@@ -24,6 +24,7 @@ from pydantic_settings import (
 from assistant.errors import ConfigError
 
 BUNDLED_ASR = "bundled:tiny.en"
+BUNDLED_FILE_ASR = "bundled:tiny.en"
 EMBEDDED_LLM = "embedded"
 
 
@@ -33,7 +34,10 @@ def _xdg(var: str, fallback: str) -> Path:
 
 class AsrSettings(BaseModel):
     model: str = BUNDLED_ASR
-    """`bundled:tiny.en` (offline), a faster-whisper model name (downloads once) or a CTranslate2 folder."""
+    """The live stream's model: `bundled:tiny.en` / `bundled:base` (offline), a faster-whisper model name
+    (downloads once, only with `allow_download`) or a CTranslate2 folder."""
+    file_model: str | None = BUNDLED_FILE_ASR
+    """Imported recordings (`process`, `transcribe`, the app's import): same forms as `model`; None = `model`."""
     device: Literal["auto", "cpu", "cuda"] = "auto"
     """`auto` uses CUDA when present, else the CPU."""
     compute_type: str = "default"
@@ -42,6 +46,7 @@ class AsrSettings(BaseModel):
     """0 = all cores."""
     beam_size: int = 5
     language: str | None = "en"
+    """`en`, `de`, … or `auto` (detected once per recording; needs a multilingual model such as `bundled:base`)."""
     vocabulary: list[str] = Field(default_factory=list)
     """Service names, acronyms and jargon passed to Whisper as hotwords."""
     vad: bool = True

@@ -21,6 +21,14 @@ class InputAudioError(AssistantError):
     exit_code = 2
 
 
+class NoSpeechError(InputAudioError):
+    """The recording decodes but holds no speech: an empty draft would look like success."""
+
+    def __init__(self, name: str, saved: str | None = None, consequence: str = "nothing to draft") -> None:
+        tail = f" (transcript saved: {saved})" if saved else ""
+        super().__init__(f"no speech found in {name} — {consequence}{tail}")
+
+
 class ConfigError(AssistantError):
     """Bad configuration (flags, environment or TOML file)."""
 

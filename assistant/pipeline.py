@@ -15,6 +15,7 @@ from assistant.checks.apply import apply_checks
 from assistant.config import Settings
 from assistant.domain.postmortem import MeetingDetails, Postmortem
 from assistant.domain.transcript import Transcript
+from assistant.errors import NoSpeechError
 from assistant.export import write_outputs
 from assistant.export.atomic import atomic_write_text
 from assistant.extraction.client import ChatClient
@@ -95,12 +96,15 @@ def process_recording(
     """`transcriber` and `client` replace the configured speech model and LLM (tests pass fakes)."""
     options = speaker_options or SpeakerOptions()
     transcript = transcribe_file(path, settings, hotwords_for(details, settings), asr_progress, transcriber)
-    attribution = attribute_recording(path, transcript, enabled=settings.speakers.enabled)
-    if attribution.off_reason and options.notify:
-        options.notify(attribution.off_reason)
     out_dir.mkdir(parents=True, exist_ok=True)
     stem = path.stem
     transcript_path = out_dir / f"{stem}.transcript.json"
+    if not transcript.segments:
+        atomic_write_text(transcript_path, transcript.model_dump_json(indent=2))
+        raise NoSpeechError(path.name, str(transcript_path))
+    attribution = attribute_recording(path, transcript, enabled=settings.speakers.enabled)
+    if attribution.off_reason and options.notify:
+        options.notify(attribution.off_reason)
     # Saved before naming (a mistyped label must not cost the transcription), again once named.
     atomic_write_text(transcript_path, attribution.transcript.model_dump_json(indent=2))
     speakers = name_speakers(attribution.transcript, options, details.attendees)

@@ -89,7 +89,7 @@ def timed(fn: Callable[[], list[str]]) -> tuple[Sample, list[str]]:
 def run_raw(settings: Settings, shared: WhisperTranscriber, path: Path, hotwords: list[str], load: bool) -> list[str]:
     # With `load`, build the WhisperModel exactly as the pipeline does (same device, compute type and
     # threads); the wrapper adds nothing measurable beyond WhisperModel(...) itself.
-    model = WhisperTranscriber(settings.asr).model if load else shared.model
+    model = WhisperTranscriber(settings.asr, settings.storage.cache_dir).model if load else shared.model
     segments, _info = model.transcribe(str(path), **shared.transcribe_kwargs(hotwords))
     # transcribe() is lazy: decoding happens while iterating, so iterate everything, words included.
     return [w.word for seg in segments for w in (seg.words or [])]
@@ -187,7 +187,7 @@ def main() -> None:
     settings = load_settings()
     load_avg = os.getloadavg()[0]
     started = time.perf_counter()
-    shared = WhisperTranscriber(settings.asr)
+    shared = WhisperTranscriber(settings.asr, settings.storage.cache_dir)
     print(f"model {settings.asr.model} loaded in {time.perf_counter() - started:.1f} s; device {shared.device}, "
           f"beam {settings.asr.beam_size}, {os.cpu_count()} CPUs, load average {load_avg:.1f}; "
           f"model load {'included in' if args.include_load else 'excluded from'} both timings", flush=True)  # fmt: skip

@@ -35,7 +35,8 @@ from assistant.config import load_settings
 from assistant.transcription.whisper import WhisperTranscriber
 audio = decode_file(Path(sys.argv[2]))
 out = {}
-t = WhisperTranscriber(load_settings().asr)
+_s = load_settings()
+t = WhisperTranscriber(_s.asr, _s.storage.cache_dir)
 t.transcribe(audio[: 16000 * 5])  # load and warm up outside the timing
 w, c = time.perf_counter(), time.process_time()
 t.transcribe(audio)

@@ -64,7 +64,7 @@ def worker_asr(audio: Path, out: Path) -> None:
     settings = load_settings()
     samples = decode_file(audio)
     t0 = time.perf_counter()
-    model = WhisperTranscriber(settings.asr)
+    model = WhisperTranscriber(settings.asr, settings.storage.cache_dir)
     t1 = time.perf_counter()
     transcript = model.transcribe(samples, hotwords=attendees_of(audio))
     t2 = time.perf_counter()

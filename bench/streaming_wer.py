@@ -190,7 +190,7 @@ def main() -> None:
     parser.add_argument("--dump", type=Path, default=None, help="folder for reference/offline/streaming texts")
     args = parser.parse_args()
     settings = load_settings()
-    transcriber = WhisperTranscriber(settings.asr)
+    transcriber = WhisperTranscriber(settings.asr, settings.storage.cache_dir)
     transcriber.transcribe(np.zeros(SAMPLE_RATE, dtype=np.float32))  # warm-up: the first call is slow
     beam = args.beam or settings.asr.beam_size
     print(f"model {settings.asr.model}, offline beam {settings.asr.beam_size}, streaming beam {beam}, "

@@ -100,7 +100,7 @@ def embedded_server(settings: Settings) -> Iterator[str]:
 def transcriber(settings: Settings) -> WhisperTranscriber:
     from assistant.transcription.whisper import WhisperTranscriber
 
-    return WhisperTranscriber(settings.asr)
+    return WhisperTranscriber(settings.asr, settings.storage.cache_dir)
 
 
 from tests.support.tmux import tmux  # noqa: E402, F401  (a private tmux server per test)

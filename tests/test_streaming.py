@@ -47,7 +47,7 @@ def script_head(name: str, max_s: float) -> tuple[str, float]:
 
 @pytest.fixture(scope="module")
 def whisper(transcriber: WhisperTranscriber) -> WhisperTranscriber:
-    """The real bundled tiny.en (conftest's `WhisperTranscriber(load_settings().asr)`, loaded once)."""
+    """The real bundled tiny.en (conftest's `WhisperTranscriber(settings.asr, cache_dir)`, loaded once)."""
     return transcriber
 
 
@@ -113,6 +113,7 @@ class ScriptedTranscriber(WhisperTranscriber):
 
     def __init__(self, words: list[Word], delay: float = 0.0) -> None:  # no model to load
         self.settings = AsrSettings()
+        self.language = "en"
         self.words = words
         self.delay = delay
         self.prompts: list[str | None] = []

@@ -70,7 +70,7 @@ def load_models(
 
     stack = ExitStack()
     try:
-        transcriber = WhisperTranscriber(settings.asr)
+        transcriber = WhisperTranscriber(settings.asr, settings.storage.cache_dir)
         diarizer, speakers_off = load_voice_model(settings) if not cancelled() else (None, None)
         extractor = open_extractor(settings, stack) if not no_llm and not cancelled() else None
         if cancelled():

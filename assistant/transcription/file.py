@@ -40,7 +40,7 @@ def transcribe_file(
         if transcriber is None:
             from assistant.transcription.whisper import WhisperTranscriber
 
-            transcriber = WhisperTranscriber(settings.asr)
+            transcriber = WhisperTranscriber(settings.asr, settings.storage.cache_dir, settings.asr.file_model)
         segments: list[Segment] = []
         language = "en"
         samples = 0

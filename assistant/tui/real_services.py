@@ -74,11 +74,14 @@ class RealImporter:
         self.settings = settings
 
     def transcribe(self, recording: Path, details: MeetingDetails, progress: TimeProgress) -> Transcript:
+        from assistant.errors import NoSpeechError
         from assistant.pipeline import hotwords_for
         from assistant.speakers.filemode import attribute_recording
         from assistant.transcription.file import transcribe_file
 
         transcript = transcribe_file(recording, self.settings, hotwords_for(details, self.settings), progress)
+        if not transcript.segments:
+            raise NoSpeechError(recording.name)
         # Lines labelled S1, S2… (split at speaker changes) before the session stores them; unchanged
         # when attribution is off. Naming happens later and lives in the session's speakers.json.
         return attribute_recording(recording, transcript, enabled=self.settings.speakers.enabled).transcript
