@@ -18,6 +18,7 @@ from assistant.audio.decode import SAMPLE_RATE, Audio, duration_hint, iter_decod
 from assistant.config import Settings
 from assistant.domain.transcript import Segment, Transcript
 from assistant.transcription.protocol import ProgressFn, Transcriber
+from assistant.transcription.vocabulary import snap_transcript
 
 PIECE_S = 300.0
 """Seconds per piece: features of 5 minutes are ~0.3 GB at most; one boundary per 5 minutes."""
@@ -32,8 +33,10 @@ def transcribe_file(
     hotwords: list[str],
     progress: ProgressFn | None = None,
     transcriber: Transcriber | None = None,
+    vocabulary_pass: bool = True,
 ) -> Transcript:
-    """`transcriber`: the speech model to use (default: Whisper as `settings.asr` says, loaded here)."""
+    """`transcriber`: the speech model to use (default: Whisper as `settings.asr` says, loaded here);
+    `vocabulary_pass`: snap near-misses of `hotwords` to their spelling (off only to measure it)."""
     probe_file(path)  # bad input fails before the model loads, with decode_file's one-line errors
     with closing(iter_decoded(path)) as chunks:
         total_hint = duration_hint(path)
@@ -61,7 +64,9 @@ def transcribe_file(
     duration = samples / SAMPLE_RATE
     if progress:
         progress(duration, duration)
-    return Transcript(segments=segments, duration=duration, language=language)
+    # Names and terms spelled as the meeting details and config spell them ("Pre-a" → "Priya").
+    transcript = Transcript(segments=segments, duration=duration, language=language)
+    return snap_transcript(transcript, hotwords) if vocabulary_pass else transcript
 
 
 def pieces(

@@ -18,6 +18,7 @@ from assistant.audio.decode import SAMPLE_RATE, Audio
 from assistant.domain.transcript import Segment, Word
 from assistant.transcription.commit import LocalAgreement
 from assistant.transcription.protocol import WordTranscriber
+from assistant.transcription.vocabulary import known_terms, snap_segment
 from assistant.transcription.whisper import ends_sentence, split_sentences
 
 MAX_LINE_WORDS = 40  # the same cap as the import pipeline's lines
@@ -79,6 +80,7 @@ class StreamingTranscriber:
         between words, or after the last one, ends a line even without a full stop."""
         self.transcriber = transcriber
         self.hotwords = list(hotwords)
+        self._terms = known_terms(self.hotwords)  # committed lines get the names' spelling (vocabulary.py)
         self.beam_size = beam_size
         self.min_step_s = min_step_s
         self.max_step_s = max_step_s
@@ -204,10 +206,10 @@ class StreamingTranscriber:
         return [self._emit(group) for group in groups]
 
     def _emit(self, words: list[Word]) -> Segment:
-        segment = Segment(
+        segment = snap_segment(Segment(
             id=self._next_id, start=words[0].start, end=words[-1].end,
             text="".join(w.text for w in words).strip(), words=words,
-        )  # fmt: skip
+        ), self._terms)  # fmt: skip
         self._next_id += 1
         self._line_ends.append(segment.end)
         return segment
