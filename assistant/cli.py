@@ -90,6 +90,13 @@ def cmd_transcribe(args: argparse.Namespace) -> int:
     transcript = transcribe_file(args.recording, settings, list(args.attendees), ProgressBar("transcribing").time)
     if not transcript.segments:
         raise NoSpeechError(args.recording.name, consequence="the transcript is empty")
+    if settings.speakers.enabled:  # off with --no-speakers
+        from assistant.pipeline import SpeakerOptions, attributed_transcript
+
+        options = SpeakerOptions(
+            names=args.speaker_names or {}, notify=lambda line: print(f"assistant: {line}", file=sys.stderr)
+        )
+        transcript = attributed_transcript(args.recording, transcript, settings, options, args.attendees)
     text = render_transcript(transcript, args.format)
     if args.output:
         from assistant.export.atomic import atomic_write_text
@@ -193,6 +200,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["txt", "srt", "vtt", "json"], default="txt")
     p.add_argument("-o", "--output", type=Path, help="write to this file instead of stdout")
     p.add_argument("--attendees", type=name_list, default=[], help="names to pass to Whisper as hotwords")
+    add_speaker_options(p)
     add_model_options(p)
     p.set_defaults(handler=cmd_transcribe)
 

@@ -124,6 +124,17 @@ def process_recording(
     return ProcessResult(transcript, pm, outputs, speakers, summaries, attribution.off_reason)
 
 
+def attributed_transcript(
+    path: Path, transcript: Transcript, settings: Settings, options: SpeakerOptions, attendees: Sequence[str] = ()
+) -> Transcript:
+    """`transcript` with speakers, as `process` gives them: diarized S1, S2…, named from `options`
+    or the conversation; unchanged (with a notice) when attribution is off."""
+    attribution = attribute_recording(path, transcript, enabled=settings.speakers.enabled)
+    if attribution.off_reason and options.notify:
+        options.notify(attribution.off_reason)
+    return named_transcript(attribution.transcript, name_speakers(attribution.transcript, options, attendees))
+
+
 def name_speakers(transcript: Transcript, options: SpeakerOptions, attendees: Sequence[str] = ()) -> SpeakerNames:
     """Names for the transcript's speakers: the given mapping, else whatever `ask` returns; voices
     still anonymous then get the attendee name the conversation gives them ("David, can you…" answered

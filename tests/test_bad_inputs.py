@@ -122,11 +122,11 @@ def test_the_open_check_accepts_every_valid_odd_file(corpus: list[Case]) -> None
 @pytest.mark.slow
 def test_valid_odd_files_transcribe(corpus: list[Case]) -> None:
     """8 kHz mono, 96 kHz 5.1, a unicode name with spaces and quotes, and a WAV whose header claims ~9 h
-    (a crashed recorder's) all decode to the same speech."""
+    (a crashed recorder's) all decode to the same speech (speakers off: decoding is what is under test)."""
     for case in corpus:
         if case.expect != "ok":
             continue
-        proc = run(["transcribe", str(case.path), "--format", "txt"])
+        proc = run(["transcribe", str(case.path), "--format", "txt", "--no-speakers"])
         assert proc.returncode == 0 and "Traceback" not in proc.stderr, f"{case.name}: {proc.stderr[-500:]}"
         words = set(re.findall(r"[a-z]+", proc.stdout.lower()))
         assert len(words & {"morning", "review", "checkout", "outage", "monday"}) >= 3, (case.name, proc.stdout)
