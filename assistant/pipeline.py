@@ -72,7 +72,14 @@ def draft_postmortem(
     on_llm_ready: Callable[[], None] | None = None,
     client: ChatClient | None = None,
 ) -> Postmortem:
-    """The checked draft. `client`: the LLM to ask (default: the configured one, started here)."""
+    """The checked draft. `client`: the LLM to ask (default: the configured one, started here).
+
+    A meeting in another language than English is read by the LLM window by window (`windows`
+    engine), told the language: the rules' cues are English words and would find nothing there."""
+    if details.language is None:
+        details = details.model_copy(update={"language": transcript.language})
+    if details.language != "en" and settings.llm.engine == "hybrid":
+        settings = settings.model_copy(update={"llm": settings.llm.model_copy(update={"engine": "windows"})})
     with ExitStack() as stack:
         extractor = make_extractor(client, settings) if client is not None else open_extractor(settings, stack)
         if on_llm_ready:

@@ -150,6 +150,8 @@ class MeetingDetails(BaseModel):
     incident_date: dt.date | None = None
     recording: str | None = None
     duration_s: float | None = None
+    language: str | None = None
+    """The spoken language (Whisper's code: `en`, `de`…) of the transcript the draft was read from."""
 
     def with_recording(self, recording: str, duration_s: float) -> MeetingDetails:
         """These details for a meeting recorded in the file named `recording`, `duration_s` long."""

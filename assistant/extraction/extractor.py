@@ -21,6 +21,7 @@ from assistant.domain.transcript import Segment
 from assistant.errors import LLMError
 from assistant.extraction.client import ChatClient
 from assistant.extraction.convert import clean, wire_to_postmortem
+from assistant.extraction.languages import language_name
 from assistant.extraction.llm import LLMUnavailable
 from assistant.extraction.merge import drop_unsupported, merge_into
 from assistant.extraction.prompts import PromptLibrary
@@ -94,6 +95,11 @@ def meeting_context(details: MeetingDetails) -> str:
         parts.append(f"incident {clean(details.incident_id)}")
     if details.severity:
         parts.append(f"severity {clean(details.severity)}")
+    if details.language and details.language != "en":
+        name = language_name(details.language)
+        # Items in the meeting's own language: a German team reviews German items, and a translation by
+        # a 1.5B model would no longer match the quotes it must cite.
+        parts.append(f"spoken in {name}: write every text in {name}, as it was said")
     return "; ".join(parts) or "incident postmortem"
 
 
