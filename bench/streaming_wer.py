@@ -17,12 +17,13 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 
 from assistant.audio.decode import SAMPLE_RATE, Audio, decode_file
 from assistant.config import load_settings
-from assistant.transcription.streaming import StreamingTranscriber
+from assistant.transcription.streaming import LIVE_STREAM, StreamingTranscriber, StreamOptions
 from assistant.transcription.whisper import WhisperTranscriber
 from bench.wer import edit_distance, normalise
 
@@ -97,14 +98,22 @@ def stream_realtime(streamer: StreamingTranscriber, audio: Audio, block_s: float
 
 
 def run_clip(
-    entry: dict[str, str], transcriber: WhisperTranscriber, beam: int | None, block_s: float, dump: Path | None
+    entry: dict[str, str],
+    transcriber: WhisperTranscriber,
+    beam: int | None,
+    block_s: float,
+    dump: Path | None,
+    stream_options: StreamOptions | None = None,
 ) -> ClipResult:
     audio = decode_file(DATA / entry["audio"])
     reference = normalise(entry["reference_text"])
     started = time.perf_counter()
     offline = transcriber.transcribe(audio).text
     offline_s = time.perf_counter() - started
-    streamer = StreamingTranscriber(transcriber, beam_size=beam)
+    options: StreamOptions = {**LIVE_STREAM, **(stream_options or {})}
+    if beam is not None:
+        options["beam_size"] = beam
+    streamer = StreamingTranscriber(transcriber, **options)
     streamed, result = stream_realtime(streamer, audio, block_s)
     result.clip = entry["id"]
     result.ref_words = len(reference)
@@ -188,16 +197,20 @@ def main() -> None:
     parser.add_argument("--clips", type=lambda s: set(s.split(",")), default=None)
     parser.add_argument("--block", type=float, default=0.5, help="seconds per arriving audio block")
     parser.add_argument("--dump", type=Path, default=None, help="folder for reference/offline/streaming texts")
+    parser.add_argument(
+        "--stream", type=json.loads, default=None, help="StreamingTranscriber options as JSON (default: live's own)"
+    )
     args = parser.parse_args()
     settings = load_settings()
     transcriber = WhisperTranscriber(settings.asr, settings.storage.cache_dir)
     transcriber.transcribe(np.zeros(SAMPLE_RATE, dtype=np.float32))  # warm-up: the first call is slow
     beam = args.beam or settings.asr.beam_size
+    print(f"stream options {LIVE_STREAM} + {args.stream or {}}")
     print(f"model {settings.asr.model}, offline beam {settings.asr.beam_size}, streaming beam {beam}, "
           f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")  # fmt: skip
     results = []
     for entry in clips(args.clips):
-        result = run_clip(entry, transcriber, beam, args.block, args.dump)
+        result = run_clip(entry, transcriber, beam, args.block, args.dump, cast(StreamOptions, args.stream))
         print(
             f"  {result.clip}: offline {result.offline_errors}, stream {result.stream_errors} errors",
             flush=True,

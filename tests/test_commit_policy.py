@@ -165,3 +165,20 @@ def test_clean_growing_hypotheses_commit_everything_once(truth: list[str], data:
         policy.insert(spoken[:cut])
     policy.flush()
     assert [w.text for w in policy.committed] == [w.text for w in spoken]
+
+
+def test_words_heard_long_enough_ago_commit_without_agreement() -> None:
+    policy = LocalAgreement()
+    policy.insert(hyp("the pool was full at nine"))
+    # The next pass disagrees from the second word on; words ending before 1.5 s are settled anyway.
+    newly = policy.insert(hyp("the poll was fall at nine"), settled_before=1.5)
+    assert text(newly) == "the poll was"  # the newest pass's spelling: it heard more audio
+    assert text(policy.tentative) == "fall at nine"
+
+
+def test_settling_never_commits_past_its_time_or_twice() -> None:
+    policy = LocalAgreement()
+    assert policy.insert(hyp("alpha beta gamma"), settled_before=0.3) == []  # nothing ends by 0.3 s
+    assert text(policy.insert(hyp("alpha beta gamma"), settled_before=0.0)) == "alpha beta gamma"
+    assert policy.insert(hyp("alpha beta gamma"), settled_before=5.0) == []
+    assert text(policy.committed) == "alpha beta gamma"

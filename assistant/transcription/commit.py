@@ -67,14 +67,22 @@ class LocalAgreement:
         """What the latest hypothesis says beyond the committed words."""
         return list(self._latest)
 
-    def insert(self, hypothesis: list[Word]) -> list[Word]:
-        """Take the next hypothesis; return the words it newly commits (possibly none)."""
+    def insert(self, hypothesis: list[Word], *, settled_before: float | None = None) -> list[Word]:
+        """Take the next hypothesis; return the words it newly commits (possibly none).
+
+        `settled_before`: also commit the latest hypothesis's words that end before this stream time
+        even without agreement. On noisy far-field speech two passes can disagree for many passes in
+        a row, and the words then waited for a forced buffer flush (lag p95 ~20 s); a word the model
+        has heard several seconds of audio after is as settled as it will get."""
         fresh = self._beyond_committed(hypothesis)
         agreed = 0
         for old, new in zip(self._previous, fresh, strict=False):
             if not _same(old, new, self.max_shift_s):
                 break
             agreed += 1
+        if settled_before is not None:
+            while agreed < len(fresh) and fresh[agreed].end <= settled_before:
+                agreed += 1
         # The newer hypothesis saw more audio: keep its spelling, punctuation and times.
         newly = fresh[:agreed]
         self._committed.extend(newly)
