@@ -26,6 +26,7 @@ from assistant.cli_args import (
     settings_of,
     speaker_mapping,
 )
+from assistant.cli_queries import add_query_commands
 from assistant.errors import AssistantError, ConfigError, NoSpeechError
 from assistant.memory import limit_heap_growth
 
@@ -122,6 +123,10 @@ def _sessions_root(args: argparse.Namespace) -> Path:
 def cmd_sessions(args: argparse.Namespace) -> int:
     from assistant.session.commands import run_sessions
 
+    if args.json:
+        from assistant.query_output import run_sessions_json
+
+        return run_sessions_json(_sessions_root(args))
     return run_sessions(_sessions_root(args))
 
 
@@ -205,6 +210,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_transcribe)
 
     p = sub.add_parser("sessions", help="list saved sessions")
+    p.add_argument("--json", action="store_true", help="versioned JSON (see README, JSON output)")
     add_storage_options(p)
     p.set_defaults(handler=cmd_sessions)
 
@@ -255,6 +261,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_model_options(p)
     add_llm_options(p)
     p.set_defaults(handler=cmd_open)
+
+    add_query_commands(sub)
 
     p = sub.add_parser("schema", help="print the JSON Schema of the postmortem JSON")
     p.set_defaults(handler=cmd_schema)

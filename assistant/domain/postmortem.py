@@ -84,6 +84,11 @@ class TextItem(Item):
         return self.text
 
 
+ActionStatus = Literal["open", "done"]
+"""Whether an action item's work is done (set after the meeting, `assistant actions done`); files written
+before it existed load as "open"."""
+
+
 class ActionItem(Item):
     action: str
     owner: str | None = None
@@ -91,7 +96,7 @@ class ActionItem(Item):
     """The due date as spoken ("Friday", "end of next week")."""
     due_date: dt.date | None = None
     """`due` normalised to a calendar date when the meeting date is known."""
-    item_status: Literal["open", "done"] = "open"
+    item_status: ActionStatus = "open"
 
     def main_text(self) -> str:
         return self.action

@@ -37,6 +37,7 @@ from assistant.errors import SessionError
 from assistant.export.atomic import atomic_write_text
 from assistant.export.jsonexport import render_json
 from assistant.session.files import PRIVATE_FILE, AppendLog, OwnerLock
+from assistant.session.indexing import after_save
 from assistant.session.meta import SessionMeta, SessionState
 from assistant.session.reading import META_FILE, POSTMORTEM_FILE, reason
 from assistant.session.review import UndoStack
@@ -174,8 +175,10 @@ class SessionBase:
     def _save_postmortem(self) -> None:
         with self._saving("postmortem"):
             atomic_write_text(self._path / POSTMORTEM_FILE, render_json(self._pm), mode=PRIVATE_FILE)
+        after_save(self, "items")  # the search index follows every save (cheaply; never fails it)
 
     def _save_meta(self) -> None:
         with self._saving("details"):
             text = self._meta.model_dump_json(indent=2) + "\n"
             atomic_write_text(self._path / META_FILE, text, mode=PRIVATE_FILE)
+        after_save(self, "meta")

@@ -32,9 +32,23 @@ class SessionInfo:
     """Why a corrupt session cannot be read."""
 
 
+@dataclass(frozen=True)
+class Unreadable:
+    """A session a cross-session command (actions, search) could not read, and why: it is skipped."""
+
+    session: str
+    error: str
+
+
 def list_sessions(root: Path) -> list[SessionInfo]:
     """Every session folder under `root`, newest first. Never raises for a damaged session: it is
     listed with state "corrupt" and the reason in `error`. A missing `root` has no sessions."""
+    infos = [_info(root, name) for name in session_names(root)]
+    return sorted(infos, key=lambda i: (i.created, i.name), reverse=True)
+
+
+def session_names(root: Path) -> list[str]:
+    """The names of the session folders under `root`, sorted (none when `root` does not exist)."""
     try:
         # Hidden entries are temporary files or not ours; symlinks could point outside the folder.
         entries = [e for e in os.scandir(root) if not e.name.startswith(".") and e.is_dir(follow_symlinks=False)]
@@ -42,8 +56,7 @@ def list_sessions(root: Path) -> list[SessionInfo]:
         return []
     except OSError as exc:
         raise SessionError(f"Cannot list sessions in {root}: {exc.strerror or exc}") from exc
-    infos = [_info(root, entry.name) for entry in entries]
-    return sorted(infos, key=lambda i: (i.created, i.name), reverse=True)
+    return sorted(entry.name for entry in entries)
 
 
 def _info(root: Path, name: str) -> SessionInfo:

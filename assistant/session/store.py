@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from assistant.domain.postmortem import MeetingDetails, Postmortem, ReviewStatus
+from assistant.domain.postmortem import ActionItem, ActionStatus, MeetingDetails, Postmortem, ReviewStatus
 from assistant.domain.transcript import Segment
 from assistant.errors import SessionError
 from assistant.export.atomic import atomic_write_text
@@ -26,6 +26,7 @@ from assistant.session.files import (
     make_staging_dir,
     remove_stale_staging,
 )
+from assistant.session.indexing import after_save
 from assistant.session.meta import SESSION_STATES, SessionMeta, SessionState
 from assistant.session.names import candidates, default_name, validate_name
 from assistant.session.reading import (
@@ -221,6 +222,7 @@ class Session(SessionBase):
         with self._saving("transcript"):
             log.append(data)
         self._segments.extend(batch)
+        after_save(self, "lines", batch)
 
     # --- proposals and review -------------------------------------------------------------------
 
@@ -270,6 +272,19 @@ class Session(SessionBase):
             setattr(item, name, value)
         item.edited = True
         self._check()
+        self._save_postmortem()
+
+    def set_action_status(self, item_id: str, status: ActionStatus) -> None:
+        """Mark an action item's work done, or open again: the follow-up, not the review (its review
+        status is left as it is). Undoable."""
+        self._writable()
+        item = self._item(item_id)
+        if not isinstance(item, ActionItem):
+            raise SessionError(f"Item {item_id!r} of session {self.name!r} is not an action item.")
+        if item.item_status == status:
+            return
+        self._undo.push([Change(item_id, {"item_status": item.item_status})])
+        item.item_status = status
         self._save_postmortem()
 
     def bulk_accept_unflagged(self) -> int:
