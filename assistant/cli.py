@@ -55,18 +55,27 @@ def cmd_process(args: argparse.Namespace) -> int:
         ask=ask_speaker_names if not given and sys.stdin.isatty() else None,
         notify=lambda line: print(f"assistant: {line}", file=sys.stderr),
     )
-    result = process_recording(
-        args.recording,
-        out_dir,
-        details_of(args),
-        settings,
-        asr_progress=ProgressBar("transcribing").time,
-        llm_progress=ProgressBar("extracting").count,
-        speaker_options=speaker_options,
-    )
+    from assistant.session.imports import ProcessedSession
+
+    # --session: checked now (a taken name fails before transcribing), stored as the app's import stores one.
+    root = Path(settings.storage.sessions_dir).expanduser()
+    with ProcessedSession(root, args.session, args.recording.name) as stored:
+        result = process_recording(
+            args.recording,
+            out_dir,
+            details_of(args),
+            settings,
+            asr_progress=ProgressBar("transcribing").time,
+            llm_progress=ProgressBar("extracting").count,
+            speaker_options=speaker_options,
+            on_transcript=stored.store_transcript,
+        )
+        stored.store_draft(result.postmortem)
     pm = result.postmortem
     print(f"Markdown: {result.outputs['markdown']}")
     print(f"JSON:     {result.outputs['json']}")
+    if stored.session is not None:
+        print(f"Session:  {stored.session.name}")
     if result.attribution_off is None:
         shown = [f"{s.label}={s.name}" if s.name else s.label for s in result.speaker_summaries]
         print(f"Speakers: {', '.join(shown) or 'none found'}")
@@ -194,6 +203,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("process", help="transcribe a recording and draft the postmortem (Markdown + JSON)")
     p.add_argument("recording", type=Path)
     p.add_argument("-o", "--output", type=Path, help="output folder (default: current folder)")
+    p.add_argument("--session", help="also save the result as this new session (as the app's import does)")
+    p.add_argument("--sessions-dir", type=Path, help="where sessions are stored (with --session)")
     add_meeting_options(p)
     add_speaker_options(p)
     add_model_options(p)

@@ -37,6 +37,11 @@ AskNames = Callable[[Sequence[SpeakerSummary]], Mapping[str, str]]
 """Asks a person to name the speakers (label -> name; labels left out stay anonymous)."""
 
 
+OnTranscript = Callable[[Transcript, SpeakerNames, MeetingDetails], None]
+"""Receives the transcript as diarized (speakers S1, S2…, or none), the names given to those labels and the
+meeting details with the recording's name and duration."""
+
+
 @dataclass
 class SpeakerOptions:
     names: Mapping[str, str] = field(default_factory=dict)
@@ -99,8 +104,10 @@ def process_recording(
     speaker_options: SpeakerOptions | None = None,
     transcriber: Transcriber | None = None,
     client: ChatClient | None = None,
+    on_transcript: OnTranscript | None = None,
 ) -> ProcessResult:
-    """`transcriber` and `client` replace the configured speech model and LLM (tests pass fakes)."""
+    """`transcriber` and `client` replace the configured speech model and LLM (tests pass fakes).
+    `on_transcript` gets the transcript before extraction starts (`process --session` stores it then)."""
     options = speaker_options or SpeakerOptions()
     transcript = transcribe_file(path, settings, hotwords_for(details, settings), asr_progress, transcriber)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -118,6 +125,8 @@ def process_recording(
     transcript = named_transcript(attribution.transcript, speakers)
     atomic_write_text(transcript_path, transcript.model_dump_json(indent=2))
     details = details.with_recording(path.name, transcript.duration)
+    if on_transcript is not None:
+        on_transcript(attribution.transcript, speakers, details)
     outputs_extra = {"transcript": transcript_path}
     if attribution.diarization is not None:
         # The naming, kept next to the draft (labels refer to this recording's diarization).

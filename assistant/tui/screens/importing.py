@@ -23,6 +23,7 @@ from assistant.domain.postmortem import MeetingDetails, Postmortem
 from assistant.errors import AssistantError
 from assistant.export.clock import meeting_clock
 from assistant.session import Session
+from assistant.session.imports import store_draft, store_transcript
 from assistant.tui.format import one_line
 from assistant.tui.messages import ImportProgress, ImportTranscribed
 from assistant.tui.navigation import GoHome, ShowReview
@@ -109,8 +110,7 @@ class ImportScreen(Screen[None]):
         bar = self.query_one("#asr-progress", ProgressBar)
         bar.update(total=max(transcript.duration, 1e-9), progress=transcript.duration)
         try:
-            self.session.update_details(self.session.details.with_recording(self.recording.name, transcript.duration))
-            self.session.add_segments(transcript.segments)
+            store_transcript(self.session, self.recording.name, transcript)
         except AssistantError as exc:
             self._fail(f"Cannot save the transcript: {exc.message}")
             self.workers.cancel_group(self, "default")
@@ -123,8 +123,7 @@ class ImportScreen(Screen[None]):
             return
         if event.state is WorkerState.SUCCESS and isinstance(event.worker.result, Postmortem):
             try:
-                self.session.merge_proposals(event.worker.result)
-                self.session.mark_state("finalised")
+                store_draft(self.session, event.worker.result)
             except AssistantError as exc:
                 self._fail(exc.message)
                 return
