@@ -1,4 +1,4 @@
-"""The cross-session commands — `actions` (list, done, reopen) and `search` — registered on the
+"""The cross-session commands — `actions` (list, done, reopen), `search` and `mcp` — registered on the
 command line by `assistant.cli`. Light: each handler imports what it runs only when it runs."""
 
 from __future__ import annotations
@@ -50,6 +50,10 @@ def add_query_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser])
     add_storage_options(p)
     p.set_defaults(handler=cmd_search)
 
+    p = sub.add_parser("mcp", help="MCP server on stdio: read-only tools over the sessions (needs the `mcp` extra)")
+    add_storage_options(p)
+    p.set_defaults(handler=cmd_mcp)
+
 
 def cmd_actions(args: argparse.Namespace) -> int:
     from assistant.query_output import run_action_status, run_actions
@@ -68,3 +72,9 @@ def cmd_search(args: argparse.Namespace) -> int:
     query = " ".join(args.query)
     return run_search(sessions_root(args), query, limit=args.limit, as_json=args.json, rebuild=args.reindex)
 
+
+def cmd_mcp(args: argparse.Namespace) -> int:
+    from assistant.mcp_server import serve
+
+    serve(sessions_root(args))
+    return 0

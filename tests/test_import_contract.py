@@ -37,8 +37,9 @@ ADAPTERS = {
     "av": "assistant.audio.decode",
     "sounddevice": "assistant.audio.capture",
     "onnxruntime": "assistant.extraction.linemodel",
+    "mcp": "assistant.mcp_server",
 }
-LAZY = {"textual", "faster_whisper", "llama_cpp", "senko", "torch", "sounddevice", "onnxruntime"}
+LAZY = {"textual", "faster_whisper", "llama_cpp", "senko", "torch", "sounddevice", "onnxruntime", "mcp"}
 """Never loaded by importing a core module: seconds and hundreds of MB each, or a system library."""
 LIGHT = {
     "assistant.export": {"openai", "av", "numpy"},
