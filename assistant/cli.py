@@ -140,11 +140,14 @@ def cmd_sessions(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from assistant.session.commands import run_export
+    from assistant.session.commands import export_format, run_export
 
+    fmt = export_format(args.format)
+    settings = settings_of(args)
     return run_export(
-        _sessions_root(args), args.session, args.format, args.output, include_rejected=args.include_rejected
-    )
+        Path(settings.storage.sessions_dir).expanduser(), args.session, fmt, args.output,
+        include_rejected=args.include_rejected, include_proposed=args.include_proposed, people=settings.people,
+    )  # fmt: skip
 
 
 def cmd_speakers(args: argparse.Namespace) -> int:
@@ -229,13 +232,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("session", help="session name (see `assistant sessions`)")
     p.add_argument(
         "--format",
-        # Kept in sync with assistant.session.commands.EXPORT_FORMATS (not imported: startup stays light).
-        choices=["md", "json", "csv", "txt", "srt", "vtt"],
+        # Checked by assistant.session.commands.export_format (one error line, not argparse's usage screen);
+        # listed here for --help, kept in sync with its EXPORT_FORMATS (not imported: startup stays light).
+        metavar="{md,json,csv,txt,srt,vtt,jira,linear,github,github-json,obsidian}",
         default="md",
-        help="md/json: the postmortem; csv: its action items; txt/srt/vtt: the transcript (default: md)",
+        help="md/json: the postmortem; csv: its action items; txt/srt/vtt: the transcript; jira/linear (CSV), "
+        "github (gh script), github-json (API JSON lines), obsidian (note): accepted action items (default: md)",
     )
     p.add_argument("-o", "--output", type=Path, help="write to this file instead of stdout")
     p.add_argument("--include-rejected", action="store_true", help="keep rejected items in md and csv")
+    p.add_argument("--include-proposed", action="store_true",
+                   help="tracker formats: export proposed action items too, not only accepted ones")  # fmt: skip
     add_storage_options(p)
     p.set_defaults(handler=cmd_export)
 

@@ -126,6 +126,9 @@ class Settings(BaseSettings):
     llm: LlmSettings = Field(default_factory=LlmSettings)
     storage: StorageSettings = Field(default_factory=StorageSettings)
     speakers: SpeakersSettings = Field(default_factory=SpeakersSettings)
+    people: dict[str, str] = Field(default_factory=dict)
+    """`[people]`: a person's name as said in meetings -> their tracker user (e-mail, login), e.g.
+    `David = "david@example.com"`; the tracker exports assign items to it (`assistant/export/tracker.py`)."""
 
     @classmethod
     def settings_customise_sources(

@@ -60,8 +60,14 @@ FLAG_EXPLANATIONS: dict[Flag, str] = {
 }
 
 
-def render_markdown(pm: Postmortem, *, include_rejected: bool = False) -> str:
-    """Render `pm` as Markdown. Rejected items are left out unless `include_rejected`."""
+def render_markdown(
+    pm: Postmortem, *, include_rejected: bool = False, action_items: Sequence[str] | None = None
+) -> str:
+    """Render `pm` as Markdown. Rejected items are left out unless `include_rejected`.
+
+    `action_items`, when given, are the lines of the action items section in place of its table (the
+    Obsidian export writes them as task lines); they must already be escaped.
+    """
     blocks: list[list[str]] = [[f"# Postmortem: {md_inline(_title(pm.details))}"]]
     if pm.failed_windows:
         blocks.append(_failed_windows_warning(pm.failed_windows))
@@ -74,7 +80,7 @@ def render_markdown(pm: Postmortem, *, include_rejected: bool = False) -> str:
         sections.root_causes(),
         sections.text_list(pm.what_worked),
         sections.text_list(pm.what_didnt),
-        sections.action_items(),
+        sections.action_items() if action_items is None else list(action_items),
         sections.text_list(pm.decisions),
         sections.text_list(pm.open_questions),
         sections.text_list(pm.follow_up),

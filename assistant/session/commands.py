@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Literal, assert_never
 
+from assistant.errors import ConfigError
 from assistant.export import (
     ExportError,
     atomic_write_text,
@@ -17,12 +18,30 @@ from assistant.export import (
 )
 from assistant.export.clock import meeting_clock
 from assistant.export.plaintext import one_line
+from assistant.export.trackers import (
+    TRACKER_FORMATS,
+    TrackerExport,
+    TrackerFormat,
+    render_tracker_export,
+    unmapped_notice,
+)
 from assistant.session.files import PRIVATE_FILE
 from assistant.session.listing import SessionInfo, list_sessions
 from assistant.session.store import Session
 
-ExportFormat = Literal["md", "json", "csv", "txt", "srt", "vtt"]
-EXPORT_FORMATS: tuple[ExportFormat, ...] = ("md", "json", "csv", "txt", "srt", "vtt")
+DocumentFormat = Literal["md", "json", "csv", "txt", "srt", "vtt"]
+ExportFormat = DocumentFormat | TrackerFormat
+EXPORT_FORMATS: tuple[ExportFormat, ...] = ("md", "json", "csv", "txt", "srt", "vtt", *TRACKER_FORMATS)
+
+
+def export_format(value: str) -> ExportFormat:
+    """`value` as an export format. The command line checks it here rather than with argparse `choices`,
+    so a wrong format is one `assistant: error:` line like every other error, not a usage screen."""
+    for fmt in EXPORT_FORMATS:
+        if value == fmt:
+            return fmt
+    raise ConfigError(f"unknown export format {value!r}: use one of {', '.join(EXPORT_FORMATS)}")
+
 
 TABLE_HEADER = ("NAME", "CREATED", "STATE", "DURATION", "SEGMENTS", "PROPOSALS", "ACCEPTED")
 _RIGHT_ALIGNED = frozenset({"DURATION", "SEGMENTS", "PROPOSALS", "ACCEPTED"})
@@ -56,7 +75,26 @@ def _row(info: SessionInfo) -> tuple[str, ...]:
     )
 
 
-def render_session_export(session: Session, fmt: ExportFormat, *, include_rejected: bool = False) -> str:
+def export_session(
+    session: Session,
+    fmt: ExportFormat,
+    *,
+    include_rejected: bool = False,
+    include_proposed: bool = False,
+    people: Mapping[str, str] | None = None,
+) -> TrackerExport:
+    """`fmt` of the session, with the owners a tracker format assigned by name for want of a `[people]`
+    entry. `include_rejected` applies to md and csv, `include_proposed` and `people` to tracker formats."""
+    match fmt:
+        case "jira" | "linear" | "github" | "github-json" | "obsidian":
+            return render_tracker_export(
+                session.postmortem, fmt, session=session.name, people=people, include_proposed=include_proposed
+            )
+        case _:
+            return TrackerExport(render_session_export(session, fmt, include_rejected=include_rejected), ())
+
+
+def render_session_export(session: Session, fmt: DocumentFormat, *, include_rejected: bool = False) -> str:
     """The session's postmortem (md, json, csv = action items) or transcript (txt, srt, vtt)."""
     match fmt:
         case "md":
@@ -84,10 +122,25 @@ def run_sessions(root: Path) -> int:
     return 0
 
 
-def run_export(root: Path, name: str, fmt: ExportFormat, output: Path | None, *, include_rejected: bool = False) -> int:
+def run_export(
+    root: Path,
+    name: str,
+    fmt: ExportFormat,
+    output: Path | None,
+    *,
+    include_rejected: bool = False,
+    include_proposed: bool = False,
+    people: Mapping[str, str] | None = None,
+) -> int:
     # Read-only: exporting works while the session is being recorded or reviewed elsewhere.
     with Session.open(root, name, readonly=True) as session:
-        text = render_session_export(session, fmt, include_rejected=include_rejected)
+        result = export_session(
+            session, fmt, include_rejected=include_rejected, include_proposed=include_proposed, people=people
+        )
+    text = result.text
+    if notice := unmapped_notice(result.unmapped):
+        # One line on stderr, so stdout stays the export alone (it is often piped into a file or `bash`).
+        print(f"assistant: {notice}", file=sys.stderr)
     if output is None:
         sys.stdout.write(text)
         return 0

@@ -99,4 +99,5 @@ def real_services(settings: Settings, *, device: str | None = None, from_file: P
         live=RealLive(settings, device=device, from_file=from_file, no_llm=no_llm),
         importer=RealImporter(settings),
         player=SoundDevicePlayer(),
+        people=dict(settings.people),
     )

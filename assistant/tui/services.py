@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -87,3 +87,5 @@ class Services:
     """Wall-clock time: default meeting date, new session names."""
     export_dir: Path = field(default_factory=Path.cwd)
     """Where exports go by default (the folder the app was started in)."""
+    people: Mapping[str, str] = field(default_factory=dict)
+    """`[people]` from the settings: names -> tracker users, for the tracker exports."""

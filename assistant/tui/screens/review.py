@@ -204,7 +204,7 @@ class ReviewScreen(Screen[None]):
     def action_export(self) -> None:
         from assistant.tui.screens.export import ExportScreen
 
-        self.app.push_screen(ExportScreen(self.session, self.services.export_dir))
+        self.app.push_screen(ExportScreen(self.session, self.services.export_dir, people=self.services.people))
 
     def action_speakers(self) -> None:
         from assistant.tui.screens.speakers import SpeakersScreen
