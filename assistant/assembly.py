@@ -17,13 +17,17 @@ from pathlib import Path
 from assistant.errors import ModelError
 
 
+def _stamp(target: Path, sha256: str) -> dict[str, object]:
+    """What the marker records of a verified file: a changed size or mtime means verify again."""
+    st = target.stat()
+    return {"size": st.st_size, "mtime_ns": st.st_mtime_ns, "sha256": sha256}
+
+
 def _marker_ok(target: Path, marker: Path, sha256: str) -> bool:
     try:
-        info = json.loads(marker.read_text())
-        st = target.stat()
+        return bool(json.loads(marker.read_text()) == _stamp(target, sha256))
     except (OSError, ValueError):
         return False
-    return bool(info == {"size": st.st_size, "mtime_ns": st.st_mtime_ns, "sha256": sha256})
 
 
 def assemble_verified(
@@ -70,5 +74,4 @@ def _join(target: Path, marker: Path, parts: Sequence[Path], size: int, sha256: 
             f"{what} failed verification (size {got}, sha256 {digest.hexdigest()[:12]}…); reinstall {reinstall}"
         )
     os.replace(tmp, target)  # atomic: a crash mid-join never leaves a file that looks complete
-    st = target.stat()
-    marker.write_text(json.dumps({"size": st.st_size, "mtime_ns": st.st_mtime_ns, "sha256": sha256}))
+    marker.write_text(json.dumps(_stamp(target, sha256)))

@@ -23,6 +23,7 @@ from assistant.cli_args import (
     first_speaker,
     name_list,
     playback_speed,
+    sessions_root,
     settings_of,
     speaker_mapping,
 )
@@ -58,7 +59,7 @@ def cmd_process(args: argparse.Namespace) -> int:
     from assistant.session.imports import ProcessedSession
 
     # --session: checked now (a taken name fails before transcribing), stored as the app's import stores one.
-    root = Path(settings.storage.sessions_dir).expanduser()
+    root = settings.storage.sessions_root
     with ProcessedSession(root, args.session, args.recording.name) as stored:
         result = process_recording(
             args.recording,
@@ -125,18 +126,14 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
-def _sessions_root(args: argparse.Namespace) -> Path:
-    return Path(settings_of(args).storage.sessions_dir).expanduser()
-
-
 def cmd_sessions(args: argparse.Namespace) -> int:
     from assistant.session.commands import run_sessions
 
     if args.json:
         from assistant.query_output import run_sessions_json
 
-        return run_sessions_json(_sessions_root(args))
-    return run_sessions(_sessions_root(args))
+        return run_sessions_json(sessions_root(args))
+    return run_sessions(sessions_root(args))
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -145,7 +142,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     fmt = export_format(args.format)
     settings = settings_of(args)
     return run_export(
-        Path(settings.storage.sessions_dir).expanduser(), args.session, fmt, args.output,
+        settings.storage.sessions_root, args.session, fmt, args.output,
         include_rejected=args.include_rejected, include_proposed=args.include_proposed, people=settings.people,
     )  # fmt: skip
 
@@ -153,7 +150,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_speakers(args: argparse.Namespace) -> int:
     from assistant.session.speakers import run_speakers
 
-    return run_speakers(_sessions_root(args), args.session, names=args.speaker_names, merges=args.merge)
+    return run_speakers(sessions_root(args), args.session, names=args.speaker_names, merges=args.merge)
 
 
 def cmd_devices(args: argparse.Namespace) -> int:

@@ -142,6 +142,11 @@ def settings_of(args: argparse.Namespace) -> Any:
     return load_settings(getattr(args, "config", None), overrides(args))
 
 
+def sessions_root(args: argparse.Namespace) -> Path:
+    """The sessions folder the command's settings name (`--sessions-dir`, config, default)."""
+    return Path(settings_of(args).storage.sessions_root)
+
+
 def details_of(args: argparse.Namespace) -> Any:
     from assistant.domain.postmortem import MeetingDetails
 

@@ -6,13 +6,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from assistant.cli_args import add_storage_options, settings_of
+from assistant.cli_args import add_storage_options, sessions_root
 
 MAX_LIMIT = 500
-
-
-def sessions_root(args: argparse.Namespace) -> Path:
-    return Path(settings_of(args).storage.sessions_dir).expanduser()
 
 
 def hit_limit(value: str) -> int:

@@ -104,6 +104,11 @@ class StorageSettings(BaseModel):
     prompts_dir: Path | None = None
     """Folder of prompt templates replacing the bundled ones (the package's `assistant.prompts`, i.e. `prompts/`)."""
 
+    @property
+    def sessions_root(self) -> Path:
+        """`sessions_dir` with `~` expanded: the folder every command and the app read sessions from."""
+        return Path(self.sessions_dir).expanduser()
+
 
 class SpeakersSettings(BaseModel):
     enabled: bool = True

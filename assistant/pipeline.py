@@ -21,7 +21,7 @@ from assistant.export.atomic import atomic_write_text
 from assistant.extraction.client import ChatClient
 from assistant.extraction.extractor import WindowProgress
 from assistant.extraction.factory import make_extractor, open_extractor
-from assistant.speakers.filemode import attribute_recording
+from assistant.speakers.filemode import Attribution, attribute_recording
 from assistant.speakers.names import (
     SpeakerNames,
     SpeakerSummary,
@@ -116,9 +116,7 @@ def process_recording(
     if not transcript.segments:
         atomic_write_text(transcript_path, transcript.model_dump_json(indent=2))
         raise NoSpeechError(path.name, str(transcript_path))
-    attribution = attribute_recording(path, transcript, enabled=settings.speakers.enabled)
-    if attribution.off_reason and options.notify:
-        options.notify(attribution.off_reason)
+    attribution = _attribute(path, transcript, settings, options)
     # Saved before naming (a mistyped label must not cost the transcription), again once named.
     atomic_write_text(transcript_path, attribution.transcript.model_dump_json(indent=2))
     speakers = name_speakers(attribution.transcript, options, details.attendees)
@@ -140,14 +138,20 @@ def process_recording(
     return ProcessResult(transcript, pm, outputs, speakers, summaries, attribution.off_reason)
 
 
+def _attribute(path: Path, transcript: Transcript, settings: Settings, options: SpeakerOptions) -> Attribution:
+    """Diarize and label `transcript`; says once (through `options.notify`) when attribution is off."""
+    attribution = attribute_recording(path, transcript, enabled=settings.speakers.enabled)
+    if attribution.off_reason and options.notify:
+        options.notify(attribution.off_reason)
+    return attribution
+
+
 def attributed_transcript(
     path: Path, transcript: Transcript, settings: Settings, options: SpeakerOptions, attendees: Sequence[str] = ()
 ) -> Transcript:
     """`transcript` with speakers, as `process` gives them: diarized S1, S2…, named from `options`
     or the conversation; unchanged (with a notice) when attribution is off."""
-    attribution = attribute_recording(path, transcript, enabled=settings.speakers.enabled)
-    if attribution.off_reason and options.notify:
-        options.notify(attribution.off_reason)
+    attribution = _attribute(path, transcript, settings, options)
     return named_transcript(attribution.transcript, name_speakers(attribution.transcript, options, attendees))
 
 

@@ -12,7 +12,7 @@ from assistant.config import AsrSettings
 from assistant.domain.transcript import Segment, Transcript, Word
 from assistant.errors import ModelError
 from assistant.transcription.artefacts import drop_artefacts, is_artefact
-from assistant.transcription.bundled import bundled_model_dir, bundled_name
+from assistant.transcription.bundled import TINY_EN, bundled_model_dir, bundled_name
 from assistant.transcription.protocol import ProgressFn
 
 
@@ -53,7 +53,7 @@ def resolve_model(name: str, cache_dir: Path, allow_download: bool = False) -> s
 def check_language(model: str, language: str | None) -> str | None:
     """The language to decode in (None = detect), refusing what an English-only model cannot do."""
     lang = None if language in (None, "", "auto") else language.lower()
-    english_only = model.endswith(".en") or bundled_name(model) == "bundled:tiny.en"
+    english_only = model.endswith(".en") or bundled_name(model) == TINY_EN
     if english_only and lang not in (None, "en"):
         raise ModelError(
             f"ASR model {model!r} is English-only; for --language {lang} use a multilingual model "

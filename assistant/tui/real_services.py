@@ -95,7 +95,7 @@ class RealImporter:
 def real_services(settings: Settings, *, device: str | None = None, from_file: Path | None = None,
                   no_llm: bool = False) -> Services:  # fmt: skip
     return Services(
-        sessions_root=Path(settings.storage.sessions_dir).expanduser(),
+        sessions_root=settings.storage.sessions_root,
         live=RealLive(settings, device=device, from_file=from_file, no_llm=no_llm),
         importer=RealImporter(settings),
         player=SoundDevicePlayer(),
