@@ -114,7 +114,7 @@ class PostmortemApp(App[int]):
 
     @on(OpenSession)
     async def _open_session(self, message: OpenSession) -> None:
-        await self._open(message.name, resume=message.resume)
+        await self._open(message.name, resume=message.resume, item=message.item, segment=message.segment)
 
     @on(NewMeeting)
     async def _new_meeting(self, message: NewMeeting) -> None:
@@ -132,7 +132,7 @@ class PostmortemApp(App[int]):
 
     # --- the session -----------------------------------------------------------------------------
 
-    async def _open(self, name: str, *, resume: bool) -> None:
+    async def _open(self, name: str, *, resume: bool, item: str | None = None, segment: int | None = None) -> None:
         try:
             if resume:
                 self.services.live.check_input()  # no microphone: say so before touching the session
@@ -144,7 +144,7 @@ class PostmortemApp(App[int]):
         if resume:
             await self._show(LiveScreen(session, self.services, resumed=True))
         else:
-            await self._show(ReviewScreen(session, self.services, back="home"))
+            await self._show(ReviewScreen(session, self.services, back="home", item=item, segment=segment))
 
     async def _start_meeting(self, setup: MeetingSetup, *, resume_existing: bool) -> None:
         root = self.services.sessions_root

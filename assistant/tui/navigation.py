@@ -29,12 +29,16 @@ class GoHome(Message):
 
 
 class OpenSession(Message):
-    """Open a saved session: for review, or (`resume`) to continue recording it."""
+    """Open a saved session: for review, or (`resume`) to continue recording it. A review can start at
+    an item (`item`, its id) or a transcript line (`segment`, its id): where a search hit or an action
+    item in the list came from."""
 
-    def __init__(self, name: str, *, resume: bool = False) -> None:
+    def __init__(self, name: str, *, resume: bool = False, item: str | None = None, segment: int | None = None) -> None:
         super().__init__()
         self.name = name
         self.resume = resume
+        self.item = item
+        self.segment = segment
 
 
 class NewMeeting(Message):

@@ -1,4 +1,5 @@
-"""Home: recent sessions (interrupted ones can be resumed), start a live meeting, import a recording."""
+"""Home: recent sessions (interrupted ones can be resumed), start a live meeting, import a recording,
+search every session, and the action items of all of them."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from assistant.session import SessionInfo, list_sessions
 from assistant.tui.format import one_line
 from assistant.tui.navigation import NewMeeting, OpenSession
 from assistant.tui.services import Services
+from assistant.tui.widgets.search_box import SearchBox
 
 STATE_STYLES = {"recording": "bold red", "interrupted": "bold yellow", "finalised": "green", "corrupt": "red"}
 COLUMNS = ("Session", "Created", "State", "Length", "Items", "Accepted")
@@ -28,12 +30,16 @@ class HomeScreen(Screen[None]):
         Binding("i", "import_recording", "Import"),
         Binding("enter", "open", "Review", show=False),
         Binding("r", "resume", "Resume", tooltip="Continue recording the selected session"),
+        Binding("a", "actions", "Actions", tooltip="Action items of every session"),
+        Binding("slash", "search", "Search", key_display="/", tooltip="Search every session"),
         Binding("ctrl+r", "reload", "Reload", show=False),
     ]
     HELP = (
         "Your sessions, newest first. Enter opens one for review; r continues recording an interrupted "
         "(or any) session, appending to its audio and transcript. n starts a live meeting, i imports a "
-        "recording (wav, flac, mp3, m4a, …): it is transcribed and drafted, then opened for review."
+        "recording (wav, flac, mp3, m4a, …): it is transcribed and drafted, then opened for review. a lists "
+        "the action items of every session (mark them done there). / searches the transcripts and items of "
+        "every session: Enter on a hit opens that session's review at the line, Esc closes the search."
     )
 
     def __init__(self, services: Services) -> None:
@@ -50,11 +56,12 @@ class HomeScreen(Screen[None]):
         yield Static(Text("Sessions", style="bold"), id="home-title", markup=False)
         yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
         yield Static(id="home-empty", markup=False)
+        yield SearchBox(self.services.sessions_root, id="search-box")
         yield Static(id="status-line", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
+        table = self.query_one("#sessions", DataTable)
         table.add_columns(*COLUMNS)
         self.action_reload()
         table.focus()
@@ -64,7 +71,7 @@ class HomeScreen(Screen[None]):
         self.action_reload()
 
     def action_reload(self) -> None:
-        table = self.query_one(DataTable)
+        table = self.query_one("#sessions", DataTable)
         selected = self.selected
         try:
             infos = list_sessions(self.services.sessions_root)
@@ -84,15 +91,27 @@ class HomeScreen(Screen[None]):
 
     @property
     def selected(self) -> str | None:
-        table = self.query_one(DataTable)
+        table = self.query_one("#sessions", DataTable)
         if not table.row_count:
             return None
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         return key if isinstance(key, str) else None
 
-    @on(DataTable.RowSelected)
+    @on(DataTable.RowSelected, "#sessions")
     def _row_selected(self) -> None:
         self.action_open()
+
+    def action_search(self) -> None:
+        self.query_one(SearchBox).focus_input()
+
+    @on(SearchBox.Closed)
+    def _search_closed(self) -> None:
+        self.query_one("#sessions", DataTable).focus()
+
+    def action_actions(self) -> None:
+        from assistant.tui.screens.actions import ActionsScreen
+
+        self.app.push_screen(ActionsScreen(self.services))
 
     def action_open(self) -> None:
         self._open(resume=False)

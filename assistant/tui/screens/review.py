@@ -50,11 +50,15 @@ class ReviewScreen(Screen[None]):
         "change is saved immediately."
     )
 
-    def __init__(self, session: Session, services: Services, *, back: Back = "home") -> None:
+    def __init__(self, session: Session, services: Services, *, back: Back = "home", item: str | None = None,
+                 segment: int | None = None) -> None:  # fmt: skip
         super().__init__()
         self.session = session
         self.services = services
         self.back = back
+        self.start_item = item
+        """Start with the cursor on this item / this transcript line shown (a search hit, an action)."""
+        self.start_segment = segment
 
     def compose(self) -> ComposeResult:
         yield Header(icon="✓")
@@ -71,7 +75,9 @@ class ReviewScreen(Screen[None]):
     def on_mount(self) -> None:
         self.sub_title = self.session.name + (" (read-only)" if self.session.readonly else "")
         self.query_one(EvidenceTranscript).load(self.session.named_transcript.segments)
-        self._refresh()
+        self._refresh(keep=self.start_item)
+        if self.start_segment is not None:
+            self.query_one(EvidenceTranscript).show([self.start_segment])
         self.query_one(ProposalList).focus()
 
     def on_screen_resume(self) -> None:
