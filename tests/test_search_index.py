@@ -85,6 +85,16 @@ def test_every_save_updates_the_index_without_a_rebuild(root: Path) -> None:
     assert not result.rebuilt and [h.ref for h in result.hits] == ["5"]
 
 
+def test_a_corrected_line_is_found_by_its_corrected_words(root: Path) -> None:
+    search_sessions(root, "resolver")  # the index exists from now on
+    with Session.open(root, DNS) as s:
+        line = s.transcript.segments[0]
+        s.correct_line(line.id, line.text + " The pgbouncer pool settings too.")
+    assert (DNS, "line", str(line.id)) in indexed(root, "pgbouncer")  # updated by the save itself
+    result = search_sessions(root, "pgbouncer")
+    assert not result.rebuilt and [h.ref for h in result.hits if h.kind == "line"] == [str(line.id)]
+
+
 def test_a_deleted_index_is_rebuilt_and_nothing_is_lost(root: Path) -> None:
     before = hit_keys(root, "resolver")
     files = file_contents(root)

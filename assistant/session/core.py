@@ -10,6 +10,8 @@ Layout of `<sessions dir>/<name>/` (folder 0o700, files 0o600):
 - `postmortem.json` the whole Postmortem (proposals, review decisions, edits), replaced atomically
                     (temp file + fsync + rename) after every change: a crash leaves the old or the new
                     version, never a torn one. Plain Postmortem JSON, as `assistant export --format json`.
+- `corrections.json` people's fixes of transcript lines (segment id → text, with the original;
+                    `assistant.session.corrections`), replaced atomically; absent until a line is corrected.
 - `speakers.json`   speaker names, merges and lines moved between speakers (SpeakerNames), replaced
                     atomically; absent until someone names a speaker. Voiceprints are never stored.
 - `session.lock`    flock held by the owning process (see files.OwnerLock).
@@ -36,6 +38,7 @@ from assistant.domain.transcript import Segment, Transcript
 from assistant.errors import SessionError
 from assistant.export.atomic import atomic_write_text
 from assistant.export.jsonexport import render_json
+from assistant.session.corrections import Corrections
 from assistant.session.files import PRIVATE_FILE, AppendLog, OwnerLock
 from assistant.session.indexing import after_save
 from assistant.session.meta import SessionMeta, SessionState
@@ -58,8 +61,10 @@ class SessionBase:
         log: AppendLog | None,
         state: SessionState,
         speakers: SpeakerNames | None = None,
+        corrections: Corrections | None = None,
     ) -> None:
         self._path = path
+        self._corrections = corrections or Corrections()
         self._speakers = speakers or SpeakerNames()
         self._meta = meta
         self._segments = segments
@@ -119,8 +124,9 @@ class SessionBase:
 
     @property
     def transcript(self) -> Transcript:
-        """The committed transcript (a new object each time; the segments themselves are shared)."""
-        segments = list(self._segments)
+        """The committed transcript with people's corrections (a new object each time; uncorrected
+        segments are shared)."""
+        segments = self._corrections.corrected(self._segments) if self._corrections.lines else list(self._segments)
         duration = max((s.end for s in segments), default=0.0)
         return Transcript.model_construct(segments=segments, duration=duration, language="en")
 

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Literal
 from assistant.domain.transcript import Segment, Transcript
 from assistant.search.documents import Doc, item_docs, line_docs
 from assistant.search.index import Fingerprint, SearchIndex, SessionRecord, index_path, root_key
+from assistant.session.corrections import CORRECTIONS_FILE
 from assistant.session.reading import META_FILE, POSTMORTEM_FILE, SPEAKERS_FILE, TRANSCRIPT_FILE
 from assistant.speakers.names import named_transcript
 
@@ -28,9 +29,11 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-Part = Literal["lines", "items", "meta"]
-INDEXED_FILES = (META_FILE, TRANSCRIPT_FILE, POSTMORTEM_FILE, SPEAKERS_FILE)
-_FILE_OF: dict[Part, str] = {"lines": TRANSCRIPT_FILE, "items": POSTMORTEM_FILE, "meta": META_FILE}
+Part = Literal["lines", "items", "meta", "corrections"]
+INDEXED_FILES = (META_FILE, TRANSCRIPT_FILE, POSTMORTEM_FILE, SPEAKERS_FILE, CORRECTIONS_FILE)
+_FILE_OF: dict[Part, str] = {
+    "lines": TRANSCRIPT_FILE, "items": POSTMORTEM_FILE, "meta": META_FILE, "corrections": CORRECTIONS_FILE,
+}  # fmt: skip
 HOOK_TIMEOUT_S = 1.0
 """How long a save waits for a search rebuilding the index elsewhere before leaving the update to it."""
 
@@ -84,7 +87,8 @@ def _update(index: SearchIndex, session: SessionBase, part: Part, new_segments: 
     fingerprint = session_fingerprint(session.path)
     record = index.record(session.name)
     saved = _FILE_OF[part]
-    if record is None or _others_changed(record.fingerprint, fingerprint, saved):
+    # A corrected line changes a row in the middle: re-index the session (one line's fix, rare).
+    if record is None or part == "corrections" or _others_changed(record.fingerprint, fingerprint, saved):
         index.replace_session(session_record(session, fingerprint), session_docs(session))
         return
     if part == "lines":

@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from assistant.domain.postmortem import Postmortem
 from assistant.domain.transcript import Segment
 from assistant.errors import SessionError
+from assistant.session.corrections import CORRECTIONS_FILE, Corrections
 from assistant.session.files import read_complete_lines
 from assistant.session.meta import FORMAT_VERSION, SessionMeta
 from assistant.speakers.names import SpeakerNames
@@ -78,6 +79,17 @@ def read_speakers(path: Path) -> SpeakerNames:
         return SpeakerNames.model_validate_json(raw)
     except ValidationError as exc:
         raise _corrupt(path, SPEAKERS_FILE, _validation_reason(exc)) from exc
+
+
+def read_corrections(path: Path) -> Corrections:
+    try:
+        raw = (path / CORRECTIONS_FILE).read_bytes()
+    except FileNotFoundError:
+        return Corrections()  # nobody corrected a line yet
+    try:
+        return Corrections.model_validate_json(raw)
+    except ValidationError as exc:
+        raise _corrupt(path, CORRECTIONS_FILE, _validation_reason(exc)) from exc
 
 
 def read_postmortem(path: Path) -> Postmortem:

@@ -9,6 +9,7 @@ from pydantic import ValidationError
 
 from assistant.domain.postmortem import IMPACT_FIELDS, Item, Postmortem, ReviewStatus
 from assistant.errors import SessionError
+from assistant.session.corrections import LineCorrection
 
 # Identity, provenance and code-computed fields: a person edits what was said, not where or the flags.
 _NOT_EDITABLE = frozenset({"id", "status", "evidence", "flags", "edited"})
@@ -69,6 +70,19 @@ class Change:
 
 
 @dataclass
+class LineChange:
+    """A transcript line as it was before a correction (None: it was uncorrected), and the evidence of
+    the items that the correction re-checked."""
+
+    segment_id: int
+    before: LineCorrection | None
+    items: list[Change]
+
+
+Step = list[Change] | LineChange
+
+
+@dataclass
 class UndoStack:
     """Review actions (status changes, edits, bulk accepts) that can be taken back, newest last.
 
@@ -77,15 +91,23 @@ class UndoStack:
     only: the decisions themselves are durable, their undo history does not survive a restart.
     """
 
-    steps: list[list[Change]] = field(default_factory=list)
+    steps: list[Step] = field(default_factory=list)
 
-    def push(self, step: list[Change]) -> None:
+    def push(self, step: Step) -> None:
         if step:
             self.steps.append(step)
             del self.steps[:-UNDO_DEPTH]
 
     def __bool__(self) -> bool:
         return bool(self.steps)
+
+    def pop_line(self) -> LineChange | None:
+        """The newest step if it is a line correction (taken off the stack), else None (left there)."""
+        if self.steps and isinstance(self.steps[-1], LineChange):
+            step = self.steps.pop()
+            assert isinstance(step, LineChange)
+            return step
+        return None
 
     def pop_into(self, pm: Postmortem) -> tuple[list[str], bool]:
         """Restore the newest step into `pm`: the ids restored, and whether any content (not only a status)
@@ -94,7 +116,9 @@ class UndoStack:
             return [], False
         restored: list[str] = []
         content_changed = False
-        for change in reversed(self.steps.pop()):
+        step = self.steps.pop()
+        changes = step.items if isinstance(step, LineChange) else step
+        for change in reversed(changes):
             item = pm.find(change.item_id)
             if item is None:
                 continue

@@ -14,7 +14,7 @@ from assistant.domain.transcript import Segment
 from assistant.errors import SessionError
 from assistant.export.atomic import atomic_write_text
 from assistant.extraction.merge import merge_into
-from assistant.session.core import SessionBase
+from assistant.session.correcting import CorrectableSession
 from assistant.session.files import (
     LOCK_NAME,
     PRIVATE_FILE,
@@ -32,6 +32,7 @@ from assistant.session.names import candidates, default_name, validate_name
 from assistant.session.reading import (
     SPEAKERS_FILE,
     TRANSCRIPT_FILE,
+    read_corrections,
     read_meta,
     read_postmortem,
     read_speakers,
@@ -44,7 +45,7 @@ from assistant.speakers.names import SpeakerNames
 LOCK_FILE = LOCK_NAME
 
 
-class Session(SessionBase):
+class Session(CorrectableSession):
     """One meeting's durable state. Get one with `Session.create` or `Session.open`.
 
     Every mutating method has persisted its change when it returns. If saving fails it raises
@@ -170,6 +171,7 @@ class Session(SessionBase):
             segments, valid_size = read_transcript(path)
             pm = read_postmortem(path)
             speakers = read_speakers(path)
+            corrections = read_corrections(path)
             if not readonly:
                 writing = True
                 log = AppendLog(path / TRANSCRIPT_FILE, valid_size)
@@ -188,7 +190,9 @@ class Session(SessionBase):
         if state == "recording" and (not readonly or not is_locked(path / LOCK_FILE)):
             # Owning it means we got the lock, so whoever was recording has gone.
             state = "interrupted"
-        session = cls(path, meta, segments, pm, lock=lock, log=log, state=state, speakers=speakers)
+        session = cls(
+            path, meta, segments, pm, lock=lock, log=log, state=state, speakers=speakers, corrections=corrections
+        )
         if pm.details != meta.details:
             # A crash between writing session.json and postmortem.json in update_details.
             pm.details = meta.details.model_copy(deep=True)
@@ -317,6 +321,9 @@ class Session(SessionBase):
         kept in memory only: it starts empty when a session is opened.
         """
         self._writable()
+        line = self._undo.pop_line()
+        if line is not None:
+            return self._undo_correction(line)
         restored, content_changed = self._undo.pop_into(self._pm)
         if content_changed:
             self._check()
