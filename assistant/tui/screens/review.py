@@ -76,8 +76,6 @@ class ReviewScreen(Screen[None]):
         self.sub_title = self.session.name + (" (read-only)" if self.session.readonly else "")
         self.query_one(EvidenceTranscript).load(self.session.named_transcript.segments)
         self._refresh(keep=self.start_item)
-        if self.start_segment is not None:
-            self.query_one(EvidenceTranscript).show([self.start_segment])
         self.query_one(ProposalList).focus()
 
     def on_screen_resume(self) -> None:
@@ -85,6 +83,9 @@ class ReviewScreen(Screen[None]):
         if self.is_mounted:
             self.query_one(EvidenceTranscript).load(self.session.named_transcript.segments)
             self._refresh(keep=self.query_one(ProposalList).current_id)
+            if self.start_segment is not None:  # first shown (after on_mount): at the line asked for
+                self.query_one(EvidenceTranscript).show([self.start_segment])
+                self.start_segment = None
 
     # --- rendering -------------------------------------------------------------------------------
 

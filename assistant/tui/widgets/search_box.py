@@ -51,6 +51,8 @@ class SearchBox(Vertical):
         super().__init__(id=id)
         self.root = root
         self.number = 0
+        """Of the last search asked for; `answered`: of the last one whose result is shown."""
+        self.answered = 0
         self.query_text = ""
 
     def compose(self) -> ComposeResult:
@@ -94,6 +96,7 @@ class SearchBox(Vertical):
     def _done(self, message: SearchDone) -> None:
         if message.number != self.number:
             return  # an older search: a newer one was asked for meanwhile
+        self.answered = message.number
         hits = self.query_one(SearchHits)
         if message.result is None:
             hits.display = False
