@@ -145,12 +145,6 @@ def cmd_speakers(args: argparse.Namespace) -> int:
     return run_speakers(sessions_root(args), args.session, names=args.speaker_names, merges=args.merge)
 
 
-def cmd_prepare(args: argparse.Namespace) -> int:
-    from assistant.draft.prepare import run_prepare
-
-    return run_prepare(sessions_root(args), args.session, args.draft)
-
-
 def cmd_devices(args: argparse.Namespace) -> int:
     from assistant.audio.commands import cmd_devices as run
 
@@ -177,23 +171,19 @@ def cmd_open(args: argparse.Namespace) -> int:
 def cmd_record(args: argparse.Namespace) -> int:
     settings = settings_of(args)
     details = details_of(args)
-    if args.call and args.from_file is not None:
-        raise ConfigError("--call records the live microphone and system output; it cannot be used with --from-file")
-    if args.system_device is not None and not args.call:
-        raise ConfigError("--system-device needs --call")
     if not args.headless:
         if args.name_first_speaker:
             raise ConfigError("--name-first-speaker needs --headless (in the TUI, press n on a line to name its voice)")
         code: int = _tui().run_record(
             settings, details, session_name=args.session, device=args.device, from_file=args.from_file,
-            no_llm=args.no_llm, call=args.call, system_device=args.system_device,
+            no_llm=args.no_llm,
         )  # fmt: skip
         return code
     from assistant.live.headless import run_headless
 
     return run_headless(
         settings, details, session_name=args.session, device=args.device, from_file=args.from_file, no_llm=args.no_llm,
-        speed=args.speed, name_first_speaker=args.name_first_speaker, call=args.call, system_device=args.system_device,
+        speed=args.speed, name_first_speaker=args.name_first_speaker,
     )  # fmt: skip
 
 
@@ -245,12 +235,6 @@ def build_parser() -> argparse.ArgumentParser:
     add_storage_options(p)
     p.set_defaults(handler=cmd_export)
 
-    p = sub.add_parser("prepare", help="bring the draft postmortem (template Markdown or JSON export) into a session")
-    p.add_argument("session", help="session name (created when new; then record or process into it)")
-    p.add_argument("--draft", type=Path, required=True, help="the draft: Markdown as `export` writes it, or JSON")
-    add_storage_options(p)
-    p.set_defaults(handler=cmd_prepare)
-
     p = sub.add_parser("speakers", help="list a session's speakers, or name / merge them (saved in the session)")
     p.add_argument("session", help="session name (see `assistant sessions`)")
     p.add_argument("--names", dest="speaker_names", type=speaker_mapping, help='e.g. "S1=Omar,S2=Lena"')
@@ -261,8 +245,6 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("record", help="record a live meeting (TUI; --headless prints JSON lines)")
     p.add_argument("--headless", action="store_true", help="no TUI: JSON lines on stdout until Ctrl-C/SIGTERM")
     p.add_argument("--device", help="input device index or name (see `assistant devices`)")
-    p.add_argument("--call", action="store_true", help="a video call: record the microphone and the system output")
-    p.add_argument("--system-device", help="with --call: the call's audio (default: the default output's monitor)")
     p.add_argument("--session", help="session name (resumes it if it exists)")
     p.add_argument("--from-file", type=Path, help="simulate the microphone with a recording played in real time")
     p.add_argument("--speed", type=playback_speed, default=1.0,
