@@ -11,6 +11,7 @@ as PULSE_SERVER / PULSE_SOURCE must be set before the first call into this modul
 
 from __future__ import annotations
 
+import os
 import queue
 import time
 from dataclasses import dataclass
@@ -107,8 +108,13 @@ class Capture:
 
     sample_rate = SAMPLE_RATE
 
-    def __init__(self, device: int | str | None = None, *, max_queue_seconds: float = 30.0) -> None:
+    def __init__(
+        self, device: int | str | None = None, *, max_queue_seconds: float = 30.0, pulse_source: str | None = None
+    ) -> None:
+        """`pulse_source`: a PulseAudio/PipeWire source by name (e.g. a sink's monitor), which PortAudio
+        does not list; its `pulse` device opens whichever source PULSE_SOURCE names when the stream opens."""
         self._device_spec = device
+        self._pulse_source = pulse_source
         # 30 s of 100 ms blocks is ~2 MB: room for a stalled fsync or a slow ASR step, still bounded.
         self._queue: queue.Queue[Audio] = queue.Queue(maxsize=max(1, round(max_queue_seconds / BLOCK_SECONDS)))
         self._stream: Any = None
@@ -156,6 +162,9 @@ class Capture:
             return
         sd = load_sounddevice()
         device = resolve_device(list_devices(), self._device_spec)
+        saved = os.environ.get("PULSE_SOURCE")
+        if self._pulse_source is not None:
+            os.environ["PULSE_SOURCE"] = self._pulse_source
         try:
             stream = sd.InputStream(
                 samplerate=SAMPLE_RATE,
@@ -170,6 +179,13 @@ class Capture:
             raise AudioDeviceError(
                 f"cannot open input device {device.index} ({device.name}) for 16 kHz mono: {_reason(exc)}"
             ) from exc
+        finally:
+            # The variable is read once, when the stream connects: the next stream picks its own.
+            if self._pulse_source is not None:
+                if saved is None:
+                    os.environ.pop("PULSE_SOURCE", None)
+                else:
+                    os.environ["PULSE_SOURCE"] = saved
         try:
             stream.start()
         except sd.PortAudioError as exc:

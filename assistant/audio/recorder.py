@@ -63,11 +63,11 @@ def pcm16(block: Audio) -> bytes:
     return pcm
 
 
-def wav_header(sample_rate: int, data_bytes: int) -> bytes:
+def wav_header(sample_rate: int, data_bytes: int, channels: int = 1) -> bytes:
     return struct.pack(
         "<4sI4s4sIHHIIHH4sI",
         b"RIFF", HEADER_SIZE - 8 + data_bytes, b"WAVE",
-        b"fmt ", 16, _PCM, 1, sample_rate, sample_rate * 2, 2, 16,
+        b"fmt ", 16, _PCM, channels, sample_rate, sample_rate * 2 * channels, 2 * channels, 16,
         b"data", data_bytes,
     )  # fmt: skip
 
@@ -189,7 +189,8 @@ def recover_wav(path: Path) -> float:
 
 
 class WavRecorder:
-    """Append 16 kHz mono 16-bit PCM to a WAV file, crash-safely. One writer thread.
+    """Append 16 kHz 16-bit PCM to a WAV file, crash-safely. One writer thread. Mono, or `channels`
+    interleaved (a call: microphone left, call right), written frame-whole so both stay in step.
 
     An existing non-empty file is never truncated: without `resume` that is an error, with it the
     file is repaired (`recover_wav`) and extended. New files are created with mode 0o600 (a meeting
@@ -204,14 +205,14 @@ class WavRecorder:
         resume: bool = False,
         sample_rate: int = SAMPLE_RATE,
         sync_interval: float = 0.5,
+        channels: int = 1,
     ) -> None:
         self.path = Path(path)
         self.sample_rate = sample_rate
+        self.channels, self._align = channels, 2 * channels
         self._sync_interval = sync_interval
-        self._fd = -1
-        self._data_offset = HEADER_SIZE
-        self._data_bytes = 0
-        self._resumed_bytes = 0
+        self._fd, self._data_offset = -1, HEADER_SIZE
+        self._data_bytes = self._resumed_bytes = 0
         self._error: RecordingError | None = None
         state = self._existing()
         if state == "missing":
@@ -251,7 +252,7 @@ class WavRecorder:
             self._fd = os.open(self.path, flags, 0o600)
             if overwrite:
                 os.fchmod(self._fd, 0o600)
-            _write_all(self._fd, wav_header(self.sample_rate, 0))
+            _write_all(self._fd, wav_header(self.sample_rate, 0, self.channels))
             os.fsync(self._fd)
         except OSError as exc:
             self._close_quietly()
@@ -264,10 +265,10 @@ class WavRecorder:
             with open(self.path, "rb") as f:
                 scan = _scan(f, self.path)
             layout = (scan.format_tag, scan.channels, scan.bits, scan.sample_rate)
-            if layout != (_PCM, 1, 16, self.sample_rate):
+            if layout != (_PCM, self.channels, 16, self.sample_rate):
                 raise RecordingError(
                     f"cannot resume {self.path}: it is {scan.sample_rate} Hz, {scan.channels} channel(s), "
-                    f"{scan.bits}-bit; expected {self.sample_rate} Hz mono 16-bit PCM"
+                    f"{scan.bits}-bit; expected {self.sample_rate} Hz {self.channels} channel(s) 16-bit PCM"
                 )
             if scan.data_offset + scan.declared_data != scan.file_size:
                 raise RecordingError(f"cannot resume {self.path}: audio is not the last part of the file")
@@ -282,7 +283,7 @@ class WavRecorder:
 
     # --- writing ----------------------------------------------------------------------------------
     def write(self, block: Audio) -> None:
-        """Append a block of float32 samples in [-1, 1] (clipped outside)."""
+        """Append a block of float32 samples in [-1, 1] (clipped outside); shape (n, channels) if several."""
         self._check_open()
         data = pcm16(block)
         if self._data_offset + self._data_bytes + len(data) - 8 > _MAX_RIFF:
@@ -333,7 +334,7 @@ class WavRecorder:
     # --- state ------------------------------------------------------------------------------------
     @property
     def frames(self) -> int:
-        return self._data_bytes // 2
+        return self._data_bytes // self._align
 
     @property
     def duration(self) -> float:
@@ -343,7 +344,7 @@ class WavRecorder:
     @property
     def resumed_duration(self) -> float:
         """Seconds the file held when it was resumed (0 for a new recording)."""
-        return self._resumed_bytes // 2 / self.sample_rate
+        return self._resumed_bytes // self._align / self.sample_rate
 
     @property
     def error(self) -> RecordingError | None:
@@ -357,15 +358,15 @@ class WavRecorder:
             raise RecordingError(f"the recording {self.path} is closed")
 
     def _patch_header(self) -> None:
-        even = self._data_bytes - self._data_bytes % 2
+        even = self._data_bytes - self._data_bytes % self._align
         _patch_sizes(self._fd, self._data_offset, even, self._data_offset + even)
 
     def _fail(self, exc: OSError) -> None:
         """Turn an OSError into the sticky RecordingError, leaving a valid WAV behind if possible."""
-        if self._data_bytes % 2:  # a short write can end mid-sample; cutting it frees space too
+        if partial := self._data_bytes % self._align:  # a short write can end mid-frame; cutting it frees space
             with contextlib.suppress(OSError):
-                os.ftruncate(self._fd, self._data_offset + self._data_bytes - 1)
-                self._data_bytes -= 1
+                os.ftruncate(self._fd, self._data_offset + self._data_bytes - partial)
+                self._data_bytes -= partial
         with contextlib.suppress(OSError):
             self._patch_header()
         with contextlib.suppress(OSError):

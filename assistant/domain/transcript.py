@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, Field
+
+Side = Literal["mic", "call"]
+"""Which input of a call recording a line came from: the facilitator's microphone or the call."""
 
 
 class Word(BaseModel):
@@ -21,6 +26,9 @@ class Segment(BaseModel):
     text: str
     words: list[Word] = Field(default_factory=list)
     speaker: str | None = None
+    side: Side | None = Field(default=None, exclude_if=lambda v: v is None)
+    """Call recordings only (`record --call`); None elsewhere, and left out of the saved JSON then, so
+    sessions and exports of one-input recordings read and write exactly as before."""
 
 
 class Transcript(BaseModel):

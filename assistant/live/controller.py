@@ -27,6 +27,7 @@ from assistant.live.events import (
 )
 from assistant.live.jsonlines import fingerprint, item_record, segment_record
 from assistant.live.scheduler import ExtractionScheduler
+from assistant.live.silence import SilenceWatch
 from assistant.live.workers import ExtractionJob, JobQueue
 from assistant.session import Session
 
@@ -42,6 +43,9 @@ class LiveState:
     behind: bool = False
     audio_end_s: float = 0.0
     level_dbfs: float = -100.0
+    levels: tuple[float, float] | None = None
+    """A call: (microphone, call) levels; None for one input."""
+    silence: SilenceWatch = field(default_factory=SilenceWatch)
     dropped_s: float = 0.0
     recorded_s: float = 0.0
     stream_ended: bool = False
@@ -105,6 +109,10 @@ class LiveController:
                     self.output({"type": "warning", "message": f"{event.dropped_s:.1f} s of audio dropped"})
                 self.state.level_dbfs, self.state.dropped_s = event.level_dbfs, event.dropped_s
                 self.state.recorded_s = event.recorded_s
+                if event.levels is not None:
+                    self.state.levels = event.levels
+                    for message in self.state.silence.update(event.levels, self.clock()):
+                        self.output({"type": "warning", "message": message})
             case ProposalsExtracted():
                 self._on_proposals(event)
             case WorkerFailed(worker=worker, message=message, fatal=fatal):

@@ -9,6 +9,7 @@ from assistant.audio.decode import Audio
 from assistant.audio.recorder import WavRecorder, recover_wav
 from assistant.audio.source import AudioSource
 from assistant.extraction.extractor import Extractor
+from assistant.live.sides import SideTagger
 from assistant.live.voices import Embedder, VoiceWorker
 from assistant.live.workers import AsrWorker, AudioPump, Emit, LlmWorker
 from assistant.session import Session
@@ -32,12 +33,15 @@ class LiveEngine:
         self.source = source
         # A resumed session appends to its recording; stream time 0 is where it had stopped.
         self.time_offset = recover_wav(session.audio_path) if session.audio_path.exists() else 0.0
-        self.recorder = WavRecorder(session.audio_path, resume=self.time_offset > 0)
+        # A call (`record --call`): one two-channel recording, mic left, call right.
+        self.call = getattr(source, "channels", 1) == 2
+        self.recorder = WavRecorder(session.audio_path, resume=self.time_offset > 0, channels=2 if self.call else 1)
         hotwords = [*session.details.attendees]
         stream = StreamingTranscriber(transcriber, hotwords=hotwords, first_id=session.next_segment_id, **LIVE_STREAM)
         self._asr_queue: queue.Queue[Audio | None] = queue.Queue()
         self.pump = AudioPump(source, self.recorder, self._asr_queue, emit)
-        self.asr = AsrWorker(stream, self._asr_queue, emit, time_offset=self.time_offset)
+        self.asr = AsrWorker(stream, self._asr_queue, emit, time_offset=self.time_offset,
+                             sides=SideTagger() if self.call else None)  # fmt: skip
         # Live mode retries failed windows itself, with a visible backoff; SDK retries would sleep
         # silently in the worker (up to 2 min on a Retry-After) with no status to show.
         # The live windows ask only for what needs a reaction in the room (see extractor.Focus); the final
@@ -48,7 +52,9 @@ class LiveEngine:
         self.llm = LlmWorker(live_extractor, emit) if live_extractor is not None else None
         self.stream_started_at = 0.0
         # Live speaker attribution (optional): its own thread, reading lines back from the recording.
-        self.voices = VoiceWorker(voices, session.audio_path, emit, min_similarity) if voices is not None else None
+        # On a call the sides name the lines live (mic: the facilitator); the call side is diarized at the end.
+        live = voices if not self.call else None
+        self.voices = VoiceWorker(live, session.audio_path, emit, min_similarity) if live is not None else None
 
     @property
     def recorded_s(self) -> float:

@@ -36,6 +36,8 @@ class AudioStatus:
     level_dbfs: float
     dropped_s: float
     recorded_s: float
+    levels: tuple[float, float] | None = None
+    """A call: (microphone, call) levels in dBFS; None for one input."""
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,8 @@ def run_headless(
     speed: float = 1.0,
     name_first_speaker: str | None = None,
     models: Callable[[], MeetingModels] | None = None,
+    call: bool = False,
+    system_device: str | None = None,
 ) -> int:
     """`models` loads the models (default: `load_models` as `settings` say; tests pass fakes)."""
     stream = out or sys.stdout
@@ -52,7 +54,8 @@ def run_headless(
         stream.flush()
 
     # Open the input first, then the models: either failing is one line before any session folder exists.
-    source = source_factory() if source_factory else open_input(device, from_file, speed)
+    source = source_factory() if source_factory else open_input(device, from_file, speed, call=call,
+                                                                system_device=system_device)  # fmt: skip
     with ExitStack() as stack:
         loaded = stack.enter_context(contextlib.closing(models() if models else load_models(settings, no_llm=no_llm)))
         session = stack.enter_context(Session.create(settings.storage.sessions_dir, details, session_name,

@@ -16,6 +16,8 @@ def segment_record(seg: Segment) -> dict[str, Any]:
                               "end": round(seg.end, 2), "text": seg.text}  # fmt: skip
     if seg.speaker:
         record["speaker"] = seg.speaker
+    if seg.side:
+        record["side"] = seg.side
     return record
 
 

@@ -41,6 +41,7 @@ from assistant.live.voices import Diarizer, LiveVoices, VoiceWorker, final_speak
 from assistant.live.workers import Emit, JobQueue
 from assistant.session import Session
 from assistant.speakers.names import SpeakerNames, transcript_labels
+from assistant.speakers.sides import name_facilitator
 from assistant.speakers.voiceprints import MIN_SIMILARITY
 
 Progress = Callable[[int, int], None]
@@ -94,12 +95,9 @@ class FinalExtractor(Protocol):
     def client(self) -> Releasable: ...
 
     def extract(
-        self,
-        segments: Sequence[Segment],
-        details: MeetingDetails,
-        draft: Postmortem | None = None,
+        self, segments: Sequence[Segment], details: MeetingDetails, draft: Postmortem | None = None,
         progress: Progress | None = None,
-    ) -> Postmortem: ...
+    ) -> Postmortem: ...  # fmt: skip
 
 
 class Closeable(Protocol):
@@ -165,6 +163,8 @@ class Meeting:
         """The engine around `session` (not started). `emit` is called from the engine's threads."""
         engine = LiveEngine(session, source, models.transcriber, models.extractor, emit, voices=models.diarizer,
                             min_similarity=settings.speakers.min_similarity)  # fmt: skip
+        if engine.call and name_facilitator(names := session.speakers, session.details.facilitator):
+            session.set_speakers(names)  # a call's mic lines are the facilitator's (label S1)
         return cls(session, engine, extractor=models.extractor, diarizer=models.diarizer,
                    speakers_off=models.speakers_off, window_tokens=settings.llm.window_tokens,
                    min_similarity=settings.speakers.min_similarity, output=output, clock=clock,

@@ -23,9 +23,22 @@ from assistant.speakers.filemode import DISABLED
 from assistant.transcription.protocol import WordTranscriber
 
 
-def open_input(device: str | None, from_file: Path | None, speed: float = 1.0) -> AudioSource:
+def open_input(
+    device: str | None, from_file: Path | None, speed: float = 1.0, *, call: bool = False,
+    system_device: str | None = None,
+) -> AudioSource:  # fmt: skip
     """The microphone `device` (index or name; None: the default one), or `from_file` played in real
-    time (`speed` times faster). Raises AudioDeviceError when there is no such input."""
+    time (`speed` times faster); with `call`, the microphone and the system output (`system_device`,
+    default: the default output's monitor) as one two-channel source. Raises AudioDeviceError when
+    there is no such input."""
+    if call:
+        from assistant.audio.call import CallCapture
+        from assistant.audio.capture import list_devices, resolve_device
+        from assistant.audio.system import resolve_system
+
+        mic: int | str | None = int(device) if device is not None and device.isdigit() else device
+        resolve_device(list_devices(), mic)
+        return CallCapture.open(mic, resolve_system(system_device))
     if from_file is not None:
         from assistant.audio.filesource import FileSource
 

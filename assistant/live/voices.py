@@ -38,6 +38,7 @@ from assistant.session import Session
 from assistant.speakers.attribute import label_segments
 from assistant.speakers.model import Turn, next_label
 from assistant.speakers.names import SpeakerNames, clean_name
+from assistant.speakers.sides import call_speakers, is_call
 from assistant.speakers.voiceprints import Embedding, Voiceprints, carry_names
 
 log = logging.getLogger(__name__)
@@ -365,6 +366,8 @@ def final_speakers(
     """Re-diarize the whole recording and carry the names over; None when it found no speech.
 
     Raises SpeakerAttributionError when diarization fails (callers keep the live attribution)."""
+    if is_call(segments):  # mic lines are the facilitator's; the call channel is diarized alone
+        return rebase_names(names, prints, segments, *call_speakers(diarizer, recording, segments), min_similarity)
     diarization = diarizer.diarize_file(recording)
     turns: list[Turn] = list(diarization.turns)
     if not turns:

@@ -26,6 +26,7 @@ from assistant.domain.transcript import Segment, Word
 from assistant.errors import AssistantError, LLMError
 from assistant.extraction.llm import LLMUnavailable
 from assistant.extraction.windows import Window
+from assistant.live.echo import EchoFilter
 from assistant.live.events import (
     AsrStatus,
     AudioStatus,
@@ -36,6 +37,7 @@ from assistant.live.events import (
     TentativeChanged,
     WorkerFailed,
 )
+from assistant.live.sides import SideTagger, mix
 from assistant.transcription.protocol import AudioStream
 from assistant.transcription.streaming import StreamUpdate
 
@@ -68,7 +70,8 @@ class AudioPump(threading.Thread):
                 now = time.monotonic()
                 if now - last_status >= 0.25:
                     last_status = now
-                    self.emit(AudioStatus(self.source.level, self.source.dropped_seconds, self.recorder.duration))
+                    self.emit(AudioStatus(self.source.level, self.source.dropped_seconds, self.recorder.duration,
+                                          getattr(self.source, "levels", None)))  # fmt: skip
         except Exception as exc:  # a capture failure must still end the stream cleanly
             log.exception("audio pump failed")
             self.emit(WorkerFailed("audio", f"audio capture failed: {exc}", fatal=True))
@@ -81,12 +84,16 @@ class AudioPump(threading.Thread):
 
 class AsrWorker(threading.Thread):
     def __init__(
-        self, stream: AudioStream, inbox: queue.Queue[Audio | None], emit: Emit, time_offset: float = 0.0
-    ) -> None:
+        self, stream: AudioStream, inbox: queue.Queue[Audio | None], emit: Emit, time_offset: float = 0.0,
+        sides: SideTagger | None = None,
+    ) -> None:  # fmt: skip
         super().__init__(name="asr", daemon=True)
         self.stream, self.inbox, self.emit = stream, inbox, emit
         self.time_offset = time_offset
         """Resumed sessions: stream time 0 is this far into the recording."""
+        self.sides = sides
+        """A call (two-channel blocks): ASR hears the mix, each committed line gets its side."""
+        self.echo = EchoFilter()
         self._saw_end = False
 
     def run(self) -> None:
@@ -97,7 +104,7 @@ class AsrWorker(threading.Thread):
                     # One append per drain, not per block: each append copies the whole buffer, so
                     # a backlog of n blocks appended one by one cost O(n²) — after a CPU stall in a
                     # 2-hour run, the ASR thread spent 40 min appending and never caught up again.
-                    self.stream.insert_audio(np.concatenate([np.reshape(b, -1) for b in blocks]))
+                    self.stream.insert_audio(self._mono(blocks))
                 if ended:
                     self._publish(self.stream.finish())
                     break
@@ -112,6 +119,13 @@ class AsrWorker(threading.Thread):
             self._discard_until_end()
         finally:
             self.emit(StreamEnded(audio_end_s=self.stream.audio_end_s + self.time_offset))
+
+    def _mono(self, blocks: list[Audio]) -> Audio:
+        if self.sides is None:
+            return np.concatenate([np.reshape(b, -1) for b in blocks])
+        stereo = np.concatenate([np.reshape(b, (-1, 2)) for b in blocks])
+        self.sides.add(stereo)
+        return mix(stereo)
 
     def _discard_until_end(self) -> None:
         while not self._saw_end and self.inbox.get() is not _END:
@@ -143,8 +157,11 @@ class AsrWorker(threading.Thread):
         return seg.model_copy(update={"start": seg.start + off, "end": seg.end + off, "words": words})
 
     def _publish(self, update: StreamUpdate) -> None:
-        if update.committed:
-            self.emit(SegmentsCommitted([self._shift(s) for s in update.committed], time.monotonic()))
+        committed = update.committed
+        if self.sides is not None:  # tagged on the stream's clock, before the resume offset
+            committed = self.echo.keep([self.sides.tag(s) for s in committed])
+        if committed:
+            self.emit(SegmentsCommitted([self._shift(s) for s in committed], time.monotonic()))
         self.emit(TentativeChanged(update.tentative))
         self.emit(
             AsrStatus(update.lag_s, update.audio_end_s + self.time_offset, update.step_s, update.behind,

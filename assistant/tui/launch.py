@@ -41,8 +41,11 @@ def run_record(
     device: str | None,
     from_file: Path | None,
     no_llm: bool = False,
+    call: bool = False,
+    system_device: str | None = None,
 ) -> int:
-    services = real_services(settings, device=device, from_file=from_file, no_llm=no_llm)
+    services = real_services(settings, device=device, from_file=from_file, no_llm=no_llm, call=call,
+                             system_device=system_device)  # fmt: skip
     # No microphone is one line on stderr before the UI starts (as `record --headless` does).
     services.live.check_input()
     if session_name is not None:

@@ -39,9 +39,12 @@ class RealLive:
     `record --headless`."""
 
     def __init__(self, settings: Settings, *, device: str | None = None, from_file: Path | None = None,
-                 no_llm: bool = False, speed: float = 1.0, load: LoadModels = _load_models) -> None:  # fmt: skip
+                 no_llm: bool = False, speed: float = 1.0, load: LoadModels = _load_models, call: bool = False,
+                 system_device: str | None = None) -> None:  # fmt: skip
         self.settings = settings
         self.device = device
+        self.call, self.system_device = call, system_device
+        """`record --call`: the microphone and the system output (see `open_input`)."""
         self.from_file = from_file
         self.no_llm = no_llm
         self.speed = speed
@@ -52,7 +55,8 @@ class RealLive:
         from assistant.live.models import open_input
 
         # Resolves the device now (AudioDeviceError if there is none); the stream opens in `begin`.
-        self._source = open_input(self.device, self.from_file, self.speed)
+        self._source = open_input(self.device, self.from_file, self.speed, call=self.call,
+                                  system_device=self.system_device)  # fmt: skip
 
     def prepare(self, cancelled: Cancelled) -> Prepared:
         return self.load(self.settings, self.no_llm, cancelled)
@@ -93,10 +97,12 @@ class RealImporter:
 
 
 def real_services(settings: Settings, *, device: str | None = None, from_file: Path | None = None,
-                  no_llm: bool = False) -> Services:  # fmt: skip
+                  no_llm: bool = False, call: bool = False, system_device: str | None = None) -> Services:  # fmt: skip
     return Services(
         sessions_root=settings.storage.sessions_root,
-        live=RealLive(settings, device=device, from_file=from_file, no_llm=no_llm),
+        live=RealLive(
+            settings, device=device, from_file=from_file, no_llm=no_llm, call=call, system_device=system_device
+        ),
         importer=RealImporter(settings),
         player=SoundDevicePlayer(),
         people=dict(settings.people),
