@@ -41,6 +41,12 @@ def apply_checks(
     spoken_to_assistant = _instruction_lines(transcript.segments, who)
 
     for item in pm.all_items():
+        if item.origin == "draft":
+            # Written before the meeting: no evidence to verify; its owner and due are as the team typed them.
+            item.flags = _unique(
+                [*_draft_action_flags(item, pm, attendees), *blaming_flags(item.main_text(), attendees)]
+            )
+            continue
         if not item.evidence.verified:
             item.evidence = index.locate(item.evidence.quote, item.evidence.segment_ids)
         item.evidence.speaker = _cited_speaker(item, by_id, who)
@@ -111,6 +117,17 @@ def _action_flags(
     if not (item.due or "").strip() and item.due_date is not None:
         # A calendar date without spoken text was picked by a person: it is concrete as is.
         return owner.flags
+    item.due_date = due.due_date
+    return owner.flags + due.flags
+
+
+def _draft_action_flags(item: Item, pm: Postmortem, attendees: Sequence[str]) -> list[Flag]:
+    if not isinstance(item, ActionItem):
+        return []
+    owner = check_owner(item.owner, "", attendees, speaker=None, transcript_text="", from_user=True)
+    if not (item.due or "").strip() and item.due_date is not None:
+        return owner.flags
+    due = normalize_due(item.due, pm.details.date)
     item.due_date = due.due_date
     return owner.flags + due.flags
 

@@ -11,7 +11,7 @@ import datetime as dt
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, SerializerFunctionWrapHandler, model_serializer
 
 
 class ReviewStatus(StrEnum):
@@ -50,8 +50,26 @@ OWNER_FLAGS = frozenset(
 DUE_FLAGS = frozenset({Flag.NO_DUE_DATE, Flag.VAGUE_DUE_DATE})
 
 
-class Evidence(BaseModel):
+class _OmitDefaults(BaseModel):
+    """Leaves fields added later out of the JSON while they hold their default, so documents (and the
+    golden exports) written before those fields existed stay byte-for-byte what they were."""
+
+    _omit_when_default: frozenset[str] = frozenset()
+
+    @model_serializer(mode="wrap")
+    def _omit(self, handler: SerializerFunctionWrapHandler) -> dict[str, object]:
+        data: dict[str, object] = handler(self)
+        fields = type(self).model_fields
+        for name in self._omit_when_default:
+            if name in data and getattr(self, name) == fields[name].get_default(call_default_factory=True):
+                del data[name]
+        return data
+
+
+class Evidence(_OmitDefaults):
     """Where an item was said. `verified` is False when the quote was not found in the transcript."""
+
+    _omit_when_default = frozenset({"recording"})
 
     segment_ids: list[int] = Field(default_factory=list)
     start: float | None = None
@@ -60,16 +78,53 @@ class Evidence(BaseModel):
     verified: bool = False
     speaker: str | None = None
     """Who said the cited line (attendee name, or S1/S2… while unnamed); set by the checks."""
+    recording: str | None = None
+    """The recording the line is in, when the postmortem has several (`record --continue`)."""
 
 
-class Item(BaseModel):
+ItemOrigin = Literal["meeting", "draft"]
+"""Where an item comes from: what the meeting said, or the draft written before it (`prepare --draft`)."""
+
+
+class DraftState(StrEnum):
+    """What the meeting made of a draft item. Values are stable (they appear in exports)."""
+
+    DRAFT = "draft"
+    """Not compared with a meeting yet."""
+    CONFIRMED = "confirmed"
+    CORRECTED = "corrected"
+    """A correction was proposed (see `Item.corrections`)."""
+    NOT_DISCUSSED = "not_discussed"
+
+
+class Correction(BaseModel):
+    """The meeting contradicting a draft item: one field's draft value against the value said."""
+
+    field: str
+    """The item's field the correction replaces ("time", "value", "owner", "due", "event", …)."""
+    draft_value: str | None = None
+    said_value: str
+    evidence: Evidence = Field(default_factory=Evidence)
+    status: ReviewStatus = ReviewStatus.PROPOSED
+    """Accepted: the item holds `said_value` and `draft_value` keeps the history; rejected: the draft stands."""
+
+
+class Item(_OmitDefaults):
     """Fields shared by every proposed item."""
+
+    _omit_when_default = frozenset({"origin", "draft_state", "confirmed_by", "corrections"})
 
     id: str
     status: ReviewStatus = ReviewStatus.PROPOSED
     evidence: Evidence = Field(default_factory=Evidence)
     flags: list[Flag] = Field(default_factory=list)
     edited: bool = False
+    origin: ItemOrigin = "meeting"
+    draft_state: DraftState | None = None
+    """For draft items: confirmed, corrected or not discussed by the meeting (None for meeting items)."""
+    confirmed_by: Evidence | None = None
+    """The words that confirmed a draft item."""
+    corrections: list[Correction] = Field(default_factory=list)
 
     def main_text(self) -> str:
         raise NotImplementedError

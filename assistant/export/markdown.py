@@ -12,6 +12,7 @@ from assistant.checks.coverage import SECTION_TITLES as _SECTIONS
 from assistant.domain.postmortem import (
     IMPACT_FIELDS,
     ActionItem,
+    Evidence,
     Flag,
     ImpactFact,
     Item,
@@ -23,6 +24,7 @@ from assistant.domain.postmortem import (
     WindowStatus,
 )
 from assistant.export.clock import meeting_clock
+from assistant.export.draftmarks import draft_legend, draft_marks
 from assistant.export.mdescape import md_cell, md_inline
 
 # One list of the template's sections for the checks (coverage) and the renderer.
@@ -89,7 +91,7 @@ def render_markdown(
         blocks.append([f"## {title}"])
         blocks.append(body or [NOTHING_YET])
     blocks.append([f"## {LEGEND_TITLE}"])
-    blocks.append(_legend())
+    blocks.append(_legend() + (draft_legend() if sections.drafted else []))
     return "\n\n".join("\n".join(block) for block in blocks) + "\n"
 
 
@@ -127,10 +129,14 @@ def _legend() -> list[str]:
 
 def _said_at(item: Item) -> str | None:
     """ "[mm:ss]" where the evidence was said, with who said it when known: "[mm:ss, Omar]"."""
-    start = item.evidence.start
+    return said_at(item.evidence)
+
+
+def said_at(evidence: Evidence) -> str | None:
+    start = evidence.start
     if start is None:
         return None
-    speaker = md_inline(item.evidence.speaker or "")
+    speaker = md_inline(evidence.speaker or "")
     return f"[{meeting_clock(start)}, {speaker}]" if speaker else f"[{meeting_clock(start)}]"
 
 
@@ -139,19 +145,21 @@ def _flag_list(flags: Iterable[Flag]) -> str:
     return f"⚠ {', '.join(values)}" if values else ""
 
 
-def _marks(item: Item) -> str:
-    """Review status (when not yet accepted) and flags, e.g. " *(proposed · ⚠ no_owner)*"."""
+def _marks(item: Item, drafted: bool = False) -> str:
+    """Review status (when not yet accepted), flags and, in a postmortem with a draft, what the meeting
+    made of the item, e.g. " *(proposed · ⚠ no_owner)*", " *(draft · confirmed [01:05] "…")*"."""
     parts = [] if item.status is ReviewStatus.ACCEPTED else [item.status.value]
     if flags := _flag_list(item.flags):
         parts.append(flags)
+    parts.extend(draft_marks(item, drafted))
     return f" *({' · '.join(parts)})*" if parts else ""
 
 
-def _line(item: Item, text: str, *, marks: bool = True) -> str:
+def _line(item: Item, text: str, *, marks: bool = True, drafted: bool = False) -> str:
     """One item as inline Markdown: "[mm:ss] text *(marks)*"; `text` must already be escaped."""
-    said_at = _said_at(item)
-    prefix = f"{said_at} " if said_at else ""
-    return f"{prefix}{text}{_marks(item) if marks else ''}"
+    said = _said_at(item)
+    prefix = f"{said} " if said else ""
+    return f"{prefix}{text}{_marks(item, drafted) if marks else ''}"
 
 
 def _table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
@@ -180,10 +188,11 @@ def _due(item: ActionItem) -> str:
     return f"{spoken} ({iso})" if spoken else iso
 
 
-def _action_status(item: ActionItem) -> str:
+def _action_status(item: ActionItem, drafted: bool = False) -> str:
     parts = [item.item_status, item.status.value]
     if flags := _flag_list(item.flags):
         parts.append(flags)
+    parts.extend(draft_marks(item, drafted))
     return " · ".join(parts)
 
 
@@ -193,6 +202,11 @@ class _Sections:
     def __init__(self, pm: Postmortem, include_rejected: bool) -> None:
         self._pm = pm
         self._include_rejected = include_rejected
+        self._drafted = any(item.origin == "draft" for item in pm.all_items())
+
+    @property
+    def drafted(self) -> bool:
+        return self._drafted
 
     def _shown(self, item: Item | None) -> bool:
         return item is not None and (self._include_rejected or item.status is not ReviewStatus.REJECTED)
@@ -219,7 +233,7 @@ class _Sections:
         s = self._pm.summary
         if s is None or not self._shown(s):
             return []
-        return [_line(s, md_inline(s.text))]
+        return [_line(s, md_inline(s.text), drafted=self._drafted)]
 
     def impact(self) -> list[str]:
         facts: dict[str, ImpactFact | None] = {name: getattr(self._pm.impact, name) for name in IMPACT_FIELDS}
@@ -232,26 +246,34 @@ class _Sections:
             if fact is None:
                 rows.append((IMPACT_LABELS[name], NO_VALUE, NO_VALUE))
             else:
-                rows.append((IMPACT_LABELS[name], f"{md_cell(fact.value)}{_marks(fact)}", _evidence(fact)))
+                rows.append(
+                    (IMPACT_LABELS[name], f"{md_cell(fact.value)}{_marks(fact, self._drafted)}", _evidence(fact))
+                )
         return _table(("Field", "Value", "Evidence"), rows)
 
     def timeline(self) -> list[str]:
         events = [e for e in self._pm.timeline if self._shown(e)]
         if not events:
             return []
-        rows = ((md_cell(e.time), f"{md_cell(e.event)}{_marks(e)}", _said_at(e) or NO_VALUE) for e in events)
+        rows = (
+            (md_cell(e.time), f"{md_cell(e.event)}{_marks(e, self._drafted)}", _said_at(e) or NO_VALUE) for e in events
+        )
         return _table(("Time", "Event", "Said at"), rows)
 
     def root_causes(self) -> list[str]:
         rc = self._pm.root_cause
         whys = [w for w in rc.whys if self._shown(w)]
         systemic = rc.systemic_cause if self._shown(rc.systemic_cause) else None
-        lines = [f"{n}. {_line(why, _why_text(why))}" for n, why in enumerate(whys, start=1)]
+        lines = [f"{n}. {_line(why, _why_text(why), drafted=self._drafted)}" for n, why in enumerate(whys, start=1)]
         if whys or systemic:
             if lines:
                 lines.append("")
             # A chain without its systemic cause is unfinished; say so rather than end on the last why.
-            cause = _line(systemic, md_inline(systemic.text)) if systemic else "_not identified yet._"
+            cause = (
+                _line(systemic, md_inline(systemic.text), drafted=self._drafted)
+                if systemic
+                else "_not identified yet._"
+            )
             lines.append(f"**Systemic cause:** {cause}")
         if rc.flags:
             # Chain-level flags are shown even with no visible steps: they may concern rejected ones.
@@ -261,7 +283,7 @@ class _Sections:
         return lines
 
     def text_list(self, items: Sequence[TextItem]) -> list[str]:
-        return [f"- {_line(i, md_inline(i.text))}" for i in items if self._shown(i)]
+        return [f"- {_line(i, md_inline(i.text), drafted=self._drafted)}" for i in items if self._shown(i)]
 
     def action_items(self) -> list[str]:
         items = [a for a in self._pm.action_items if self._shown(a)]
@@ -269,7 +291,7 @@ class _Sections:
             return []
         rows = (
             # Status and flags have their own column here, so not repeated after the action text.
-            (md_cell(a.owner), _line(a, md_cell(a.action), marks=False), _due(a), _action_status(a))
+            (md_cell(a.owner), _line(a, md_cell(a.action), marks=False), _due(a), _action_status(a, self._drafted))
             for a in items
         )
         return _table(ACTION_TABLE_HEADER, rows)

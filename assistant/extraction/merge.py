@@ -37,7 +37,8 @@ def same_item(a: Item, b: Item) -> bool:
 
 
 def _open_for_update(item: Item) -> bool:
-    return item.status is ReviewStatus.PROPOSED and not item.edited
+    # A draft item (prepare --draft) changes only through the meeting's corrections, never by a merge.
+    return item.status is ReviewStatus.PROPOSED and not item.edited and item.origin != "draft"
 
 
 def _fill(old: T, new: T) -> None:

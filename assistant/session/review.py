@@ -12,7 +12,9 @@ from assistant.errors import SessionError
 from assistant.session.corrections import LineCorrection
 
 # Identity, provenance and code-computed fields: a person edits what was said, not where or the flags.
-_NOT_EDITABLE = frozenset({"id", "status", "evidence", "flags", "edited"})
+_NOT_EDITABLE = frozenset(
+    {"id", "status", "evidence", "flags", "edited", "origin", "draft_state", "confirmed_by", "corrections"}
+)
 
 UNDO_DEPTH = 500
 _LISTS = ("timeline", "what_worked", "what_didnt", "action_items", "decisions", "open_questions", "follow_up")
@@ -47,7 +49,9 @@ def drop_missing(pm: Postmortem, final: Postmortem) -> None:
     kept = {item.id for item in final.all_items()}
 
     def stays(item: Item | None) -> bool:
-        return item is None or item.id in kept or item.status is not ReviewStatus.PROPOSED or item.edited
+        if item is None or item.origin == "draft":  # the draft is not the extraction's to drop
+            return True
+        return item.id in kept or item.status is not ReviewStatus.PROPOSED or item.edited
 
     for name in _LISTS:
         setattr(pm, name, [item for item in getattr(pm, name) if stays(item)])
