@@ -69,7 +69,7 @@ class LiveScreen(LiveScreenBase):
         "without one named owner or a concrete due date are announced. Press s to stop: the rest of the "
         "audio is transcribed, a final pass reads the whole meeting, then the review opens. Press n, pick a "
         "line and give a name: later lines in that voice get the name (unnamed voices stay anonymous); S "
-        "lists the speakers to rename, merge or split them."
+        "lists the speakers to rename, merge or split them; c fixes a misheard line (the final pass reads it)."
     )
 
     def __init__(self, session: Session, services: Services, *, resumed: bool = False) -> None:

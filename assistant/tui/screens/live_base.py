@@ -3,12 +3,16 @@ the speakers screen), kept apart from the meeting's lifecycle in `live.py`."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
+from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Static
 
 from assistant.domain.transcript import Segment
 from assistant.errors import AssistantError
+from assistant.export.clock import meeting_clock
 from assistant.live.meeting import Meeting
 from assistant.session import Session
 from assistant.speakers.names import SpeakerNames
@@ -18,6 +22,10 @@ from assistant.tui.widgets.transcript import LiveTranscript
 
 
 class LiveScreenBase(Screen[None]):
+    # Merged with the live screen's own bindings (Textual collects them along the class hierarchy).
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("c", "correct_line", "Fix line", tooltip="Pick a line and type what was really said"),
+    ]
     session: Session
     meeting: Meeting | None
 
@@ -76,6 +84,40 @@ class LiveScreenBase(Screen[None]):
             return
         self._show_speakers()
         self._status(f"{label} is {name}: their next lines get the name")
+
+    # --- corrections -----------------------------------------------------------------------------
+
+    def action_correct_line(self) -> None:
+        """Pick a recent line, type what was said: saved (the recognised text kept), the proposals citing
+        it re-checked; the final pass reads the corrected text."""
+        from assistant.tui.screens.correct import CorrectLineDialog, corrected_notice
+        from assistant.tui.screens.naming import PickLineDialog
+
+        segments = shown_with_names(self.session.transcript.segments[-200:], self.session.speakers)
+        if not segments:
+            self._status("No lines yet: correct a line once it is committed.")
+            return
+
+        def typed(segment: Segment, text: str | None) -> None:
+            if text is None:
+                return
+            try:
+                rechecked = self.session.correct_line(segment.id, text)
+            except AssistantError as exc:
+                self._error(f"Not corrected: {exc.message}")
+                return
+            self.query_one(LiveTranscript).replace_text(segment.id, " ".join(text.split()))
+            self._notify_others()
+            self._status(corrected_notice(meeting_clock(segment.start), len(rechecked)).split(" (R ")[0])
+
+        def picked(segment_id: int | None) -> None:
+            segment = next((s for s in segments if s.id == segment_id), None)
+            if segment is not None:
+                self.app.push_screen(CorrectLineDialog(segment, self.session.original_text(segment.id)),
+                                     lambda text: typed(segment, text))  # fmt: skip
+
+        self.app.push_screen(PickLineDialog(segments, title="Which line is wrong? Pick it, then type it right"),
+                             picked)  # fmt: skip
 
     def _speakers_off(self) -> str | None:
         if self.meeting is None:

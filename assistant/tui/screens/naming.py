@@ -106,18 +106,25 @@ class PickSpeakerDialog(ModalScreen[str | None]):
 
 
 class PickLineDialog(ModalScreen[int | None]):
-    """Pick a transcript line (latest first highlighted): whose voice to name. Returns its segment id."""
+    """Pick a transcript line (latest first highlighted): whose voice to name, which line to correct.
+    Returns its segment id."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, segments: Sequence[Segment], shown: Sequence[str | None] | None = None) -> None:
+    def __init__(
+        self,
+        segments: Sequence[Segment],
+        shown: Sequence[str | None] | None = None,
+        title: str = "Whose voice is it? Pick one of their lines (a long one is best)",
+    ) -> None:
         super().__init__()
+        self.title_text = title
         self.segments = list(segments)
         self.shown = list(shown) if shown is not None else [s.speaker for s in self.segments]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="pick-line-dialog", classes="dialog"):
-            yield Label(Text("Whose voice is it? Pick one of their lines (a long one is best)", style="bold"))
+            yield Label(Text(self.title_text, style="bold"))
             yield OptionList(
                 *[Option(segment_line(s.model_copy(update={"speaker": who})), id=f"line-{s.id}")
                   for s, who in zip(self.segments, self.shown, strict=True)],

@@ -21,6 +21,7 @@ from assistant.domain.postmortem import ActionItem, Item, ReviewStatus
 from assistant.errors import AssistantError
 from assistant.export.clock import meeting_clock
 from assistant.session import Session
+from assistant.session.reextract import LineReading, reread_line
 from assistant.tui.format import FLAG_HELP, FLAG_LABELS, item_headline, one_line, owner_due_text
 from assistant.tui.messages import SessionChanged
 from assistant.tui.navigation import GoHome
@@ -39,6 +40,10 @@ class ReviewScreen(Screen[None]):
         Binding("S", "speakers", "Speakers", key_display="S", tooltip="Name, merge or split the speakers"),
         Binding("A", "accept_unflagged", "Bulk accept", key_display="A", tooltip="Accept every unflagged proposal"),
         Binding("u", "undo", "Undo"),
+        Binding("c", "correct", "Fix line", tooltip="Fix what the recogniser heard in the highlighted line"),
+        Binding("R", "reread", "Re-read", show=False),
+        Binding("left_square_bracket", "line(-1)", "Line up", show=False),
+        Binding("right_square_bracket", "line(1)", "Line down", show=False),
         Binding("f", "next_flagged", "Next flagged", show=False),
         Binding("E", "export", "Export", key_display="E"),
         Binding("escape", "back", "Back"),
@@ -46,8 +51,10 @@ class ReviewScreen(Screen[None]):
     HELP = (
         "Move with ↑/↓ (or j/k); f jumps to the next flagged proposal. a accepts, x rejects, e edits (text, "
         "owner, due date), Enter shows the evidence in the transcript and plays it, A accepts every unflagged "
-        "proposal at once, u undoes the last decision, E exports, S names the speakers (merge, split). Every "
-        "change is saved immediately."
+        "proposal at once, u undoes the last decision, E exports, S names the speakers (merge, split). c "
+        "corrects the highlighted transcript line (the evidence, or the line [ and ] move to): the recognised "
+        "text is kept, the proposals citing it are re-checked, and R reads the line again (updated and new "
+        "proposals, to review). Every change is saved immediately."
     )
 
     def __init__(self, session: Session, services: Services, *, back: Back = "home", item: str | None = None,
@@ -59,6 +66,8 @@ class ReviewScreen(Screen[None]):
         self.start_item = item
         """Start with the cursor on this item / this transcript line shown (a search hit, an action)."""
         self.start_segment = segment
+        self._last_corrected: int | None = None
+        """The line corrected last: what R reads again."""
 
     def compose(self) -> ComposeResult:
         yield Header(icon="✓")
@@ -167,11 +176,17 @@ class ReviewScreen(Screen[None]):
         self.notify(message, markup=False)
 
     def action_undo(self) -> None:
+        if not self.session.can_undo:
+            self._status("Nothing to undo")
+            return
         restored = self._apply(self.session.undo)
         if restored is None:
             return
+        evidence = self.query_one(EvidenceTranscript)
+        evidence.reload(self.session.named_transcript.segments)  # a corrected line may be undone
         if not restored:
-            self._status("Nothing to undo")
+            self._refresh(keep=self.query_one(ProposalList).current_id)
+            self._status("Undone")
             return
         self._refresh(keep=restored[0])
         self._status(f"Undone ({len(restored)} item{'s' if len(restored) != 1 else ''})")
@@ -207,6 +222,66 @@ class ReviewScreen(Screen[None]):
             self._status(f"Edited: {one_line(item_headline(item), 80)}")
 
         self.app.push_screen(EditScreen(item, attendees), done)
+
+    # --- transcript corrections --------------------------------------------------------------------
+
+    def _line_to_correct(self) -> int | None:
+        here = self.query_one(EvidenceTranscript).highlighted_segment
+        if here is not None:
+            return here
+        item = self._current()
+        return item.evidence.segment_ids[0] if item is not None and item.evidence.segment_ids else None
+
+    def action_line(self, delta: int) -> None:
+        segment_id = self.query_one(EvidenceTranscript).move(delta)
+        if segment_id is not None:
+            self._status(f"Line {segment_id} highlighted: c corrects it")
+
+    def action_correct(self) -> None:
+        from assistant.tui.screens.correct import CorrectLineDialog, corrected_notice
+
+        segment_id = self._line_to_correct()
+        segment = next((s for s in self.session.named_transcript.segments if s.id == segment_id), None)
+        if segment is None:
+            self._status("No transcript line to correct: pick a proposal (Enter) or move with [ and ].")
+            return
+
+        def done(text: str | None) -> None:
+            if text is None:
+                return
+            rechecked = self._apply(self.session.correct_line, segment.id, text)
+            if rechecked is None:
+                return
+            self._last_corrected = segment.id
+            self.query_one(EvidenceTranscript).reload(self.session.named_transcript.segments)
+            self._refresh(keep=self.query_one(ProposalList).current_id)
+            self._status(corrected_notice(meeting_clock(segment.start), len(rechecked)))
+
+        self.app.push_screen(CorrectLineDialog(segment, self.session.original_text(segment.id)), done)
+
+    def action_reread(self) -> None:
+        segment_id = self._last_corrected if self._last_corrected is not None else self._line_to_correct()
+        if segment_id is None:
+            self._status("No line to read again: correct one first (c).")
+            return
+        # Copies: the worker reads them while the UI thread may change the session.
+        pm = self.session.postmortem.model_copy(deep=True)
+        transcript, details = self.session.named_transcript, self.session.details.model_copy(deep=True)
+        self.run_worker(lambda: reread_line(segment_id, pm, transcript, details), name="reread", group="reread",
+                        thread=True, exclusive=True, exit_on_error=False)  # fmt: skip
+
+    def _apply_reading(self, reading: LineReading) -> None:
+        result = self._apply(self.session.apply_reading, reading)
+        if result is None:
+            return
+        changed, added = result
+        self._refresh(keep=changed[0] if changed else self.query_one(ProposalList).current_id)
+        parts = [f"{len(changed)} proposal(s) updated, to review again" if changed else "no proposal changed"]
+        if added:
+            parts.append(f"{added} new proposal(s)")
+        if reading.unsupported:
+            parts.append(f"{len(reading.unsupported)} no longer read from it (reject them if wrong)")
+        self._status("Re-read: " + ", ".join(parts) + (" (u undoes the updates)" if changed else ""))
 
     def action_export(self) -> None:
         from assistant.tui.screens.export import ExportScreen
@@ -248,6 +323,12 @@ class ReviewScreen(Screen[None]):
 
     @on(Worker.StateChanged)
     def _on_worker(self, event: Worker.StateChanged) -> None:
+        if event.worker.name == "reread":
+            if event.state is WorkerState.SUCCESS and isinstance(event.worker.result, LineReading):
+                self._apply_reading(event.worker.result)
+            elif event.state is WorkerState.ERROR:
+                self._status(f"Not re-read: {event.worker.error}", error=True)
+            return
         if event.worker.name != "play":
             return
         if event.state is WorkerState.SUCCESS and isinstance(event.worker.result, str):

@@ -126,6 +126,14 @@ class LiveTranscript(Vertical):
         if changed:
             self._rewrite()
 
+    def replace_text(self, segment_id: int, text: str) -> None:
+        """Show a corrected line's new text (the log is rewritten from that line on)."""
+        for n, segment in enumerate(self._segments):
+            if segment.id == segment_id:
+                self._segments[n] = segment.model_copy(update={"text": text})
+                self._rewrite(n)
+                return
+
     def set_tentative(self, text: str) -> None:
         tail = Text(f"… {text.strip()}", style="dim italic") if text.strip() else Text("")
         self.query_one("#tentative", Static).update(tail)
@@ -157,6 +165,31 @@ class EvidenceTranscript(OptionList):
                 continue
             self._segments[s.id] = s
             self.add_option(Option(segment_line(s), id=_option_id(s.id)))
+
+    @property
+    def highlighted_segment(self) -> int | None:
+        """The segment id of the highlighted line (the evidence shown, or the line moved to)."""
+        if self.highlighted is None:
+            return None
+        option_id = self.get_option_at_index(self.highlighted).id
+        return int(option_id.removeprefix("seg-")) if option_id else None
+
+    def move(self, delta: int) -> int | None:
+        """Highlight the line `delta` lines away (the first or last line from none); its segment id."""
+        if not self.option_count:
+            return None
+        here = self.highlighted if self.highlighted is not None else (-1 if delta > 0 else self.option_count)
+        self.highlighted = max(0, min(self.option_count - 1, here + delta))
+        self.scroll_to_highlight()
+        return self.highlighted_segment
+
+    def reload(self, segments: Iterable[Segment]) -> None:
+        """`load` again (corrected text, new names), keeping the evidence marks and the highlighted line."""
+        marked, here = list(self._marked), self.highlighted_segment
+        self.load(segments)
+        self.show(marked)
+        if here is not None and here in self._segments:
+            self.highlighted = self.get_option_index(_option_id(here))
 
     def show(self, segment_ids: Iterable[int]) -> bool:
         """Highlight these segments and scroll the first to the top; False if none is in the transcript."""
