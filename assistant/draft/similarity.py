@@ -34,9 +34,12 @@ def default_encoder() -> Encoder:
 
 
 def _words(text: str) -> str:
-    # Times and numbers are compared on their own; left in, "at 14:38" vs "at 14:40" would lower the score
-    # of the very pair that needs a correction.
-    return " ".join(_NUMBER.sub(" ", text.lower()).split())
+    # Clock times are compared on their own; left in, "at 14:38" vs "at 14:40" would lower the score of
+    # the very pair that needs a correction. Other numbers stay: "v2.31" names what was deployed.
+    lowered = text.lower()
+    for mention in reversed(find_times(lowered)):
+        lowered = lowered[: mention.start] + " " + lowered[mention.end :]
+    return " ".join(lowered.split())
 
 
 def similarity_matrix(a: Sequence[str], b: Sequence[str], encoder: Encoder | None = None) -> np.ndarray:

@@ -1,0 +1,71 @@
+"""The meeting corrects the draft, end to end with the real components: `prepare --draft` with the
+fixture draft (a wrong alert time, the restart missing), then `process` of the fixture meeting that
+corrects and adds them (real tiny.en, the real embedded LLM for the summary, the rules for the rest).
+The correction is proposed with the said value and its quote, the restart is added, confirmed rows carry
+the confirming words, the rest is "not discussed"; accepting the correction puts the said time in."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from assistant.domain.postmortem import DraftState, ReviewStatus
+from assistant.session import Session
+from assistant.session.drafts import set_correction
+from tests.support.cli import run_cli
+
+pytestmark = [pytest.mark.slow, pytest.mark.llm, pytest.mark.timeout(900)]
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "drafts" / "search-index"
+
+
+def _digits(text: str | None) -> str:
+    return re.sub(r"\D", "", text or "")
+
+
+def test_the_meeting_confirms_corrects_and_adds_to_the_draft(tmp_path: Path) -> None:
+    root = str(tmp_path / "sessions")
+    prepared = run_cli("prepare", "search", "--draft", str(FIXTURE / "draft.md"), "--sessions-dir", root)
+    assert prepared.returncode == 0, prepared.stderr
+    proc = run_cli(
+        "process", str(FIXTURE / "meeting.flac"), "-o", str(tmp_path / "out"), "--session", "search",
+        "--sessions-dir", root, "--no-speakers", timeout=850,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-2000:]
+
+    with Session.open(Path(root), "search") as session:
+        pm = session.postmortem
+        assert session.details.recording == "meeting.flac" and session.details.facilitator == "Lisa"
+        rows = {_digits(e.time): e for e in pm.timeline if e.origin == "draft"}
+        alert = rows["1216"]
+        assert alert.draft_state is DraftState.CORRECTED
+        [correction] = alert.corrections
+        assert correction.field == "time" and _digits(correction.said_value) == "1228"
+        assert correction.status is ReviewStatus.PROPOSED
+        assert "alert" in correction.evidence.quote.lower() and correction.evidence.start is not None
+        assert 15 < correction.evidence.start < 23  # Peter's line, 17.9 s into the recording
+        for confirmed in ("1147", "1326"):
+            assert rows[confirmed].draft_state is DraftState.CONFIRMED, rows[confirmed]
+            by = rows[confirmed].confirmed_by
+            assert by is not None and by.quote
+        assert rows["1335"].draft_state is DraftState.NOT_DISCUSSED  # the all-clear was never mentioned
+        added = [e for e in pm.timeline if e.origin == "meeting"]
+        assert [_digits(e.time) for e in added] == ["1241"] and "restart" in added[0].event.lower()
+        assert pm.impact.duration is not None and pm.impact.duration.draft_state is DraftState.CONFIRMED
+        assert pm.impact.users_affected is not None
+        assert pm.impact.users_affected.draft_state is DraftState.NOT_DISCUSSED
+        assert all(i.draft_state is not DraftState.DRAFT for i in pm.all_items() if i.origin == "draft")
+
+        set_correction(session, alert.id, 0, ReviewStatus.ACCEPTED)
+
+    md = run_cli("export", "search", "--sessions-dir", root).stdout
+    assert re.search(
+        r"\| 12:?28 \| First alert fires \*\(draft · corrected: time 12:16 → 12\S*28, \[00:1\d\] \"[^\"]*alert", md
+    )
+    assert re.search(
+        r"\| 11:47 \| New index schema deployed; search stops returning results \*\(draft · confirmed \[00:0\d\]", md
+    )
+    assert re.search(r"\| 13:35 \| All clear called \*\(draft · not discussed\)\*", md)
+    assert re.search(r"\| 12:?41 \| .*restart.* \*\(proposed · added by the meeting\)\*", md, re.IGNORECASE)
