@@ -177,6 +177,8 @@ def test_hostile_quotes_are_shown_literally(root: Path) -> None:
         await pilot.pause()
         assert app.is_running
         await select(app, pilot, "hostile/act-x")
+        detail = str(app.screen.query_one("#action-detail", Static).render())
+        assert detail == f"Fix [/] it\n00:00 Mallory: \u201c{HOSTILE.rstrip('.')}\u201d"  # the quote in full
         await pilot.press("d")  # re-rendered after a change: still literal, still running
         assert cells(app, "hostile/act-x")[4] == "done" and HOSTILE in cells(app, "hostile/act-x")[5]
 

@@ -122,3 +122,34 @@ def test_speakers(snap_compare: SnapCompare, tmp_path: Path) -> None:
         await pilot.press("tab", "down", "space")  # mark a line to split off
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=ready)
+
+
+def test_actions(snap_compare: SnapCompare, tmp_path: Path) -> None:
+    from assistant.tui.screens.actions import ActionsScreen
+    from tests.support.many_sessions import make_sessions
+
+    make_sessions(tmp_path)
+    app = create_app(scripted_services(tmp_path), StartHome())
+
+    async def ready(pilot: Pilot[Any]) -> None:
+        await until(pilot, lambda: isinstance(pilot.app.screen, HomeScreen))
+        await pilot.press("a")  # action items of every session
+        await until(pilot, lambda: isinstance(pilot.app.screen, ActionsScreen) and pilot.app.screen.loaded)
+        await pilot.press("p", "down", "d")  # proposed ones too; the second item's work is done
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=ready)
+
+
+def test_home_search(snap_compare: SnapCompare, tmp_path: Path) -> None:
+    from tests.support.many_sessions import make_sessions
+
+    make_sessions(tmp_path)
+    app = create_app(scripted_services(tmp_path), StartHome())
+
+    async def ready(pilot: Pilot[Any]) -> None:
+        await until(pilot, lambda: isinstance(pilot.app.screen, HomeScreen))
+        await pilot.press("slash", *"resolver", "enter")  # search every session
+        await until(pilot, lambda: pilot.app.screen.query_one("#search-hits").display)
+        no_blink(pilot.app)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=ready)

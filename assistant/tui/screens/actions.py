@@ -80,6 +80,7 @@ class ActionsScreen(Screen[None]):
         yield Header(icon="◆")
         yield Static(id="actions-filter", markup=False)
         yield DataTable(id="actions", cursor_type="row", zebra_stripes=True)
+        yield Static(id="action-detail", markup=False)
         yield Static(id="actions-empty", markup=False)
         yield Static(id="status-line", markup=False)
         yield Footer()
@@ -136,6 +137,7 @@ class ActionsScreen(Screen[None]):
         empty = self.query_one("#actions-empty", Static)
         empty.display = self.loaded and not shown
         empty.update(Text("No action items match these filters." if self.rows else "No action items yet."))
+        self._show_detail()
 
     def _cells(self, row: ActionRow) -> tuple[Text, ...]:
         item = row.item
@@ -217,6 +219,21 @@ class ActionsScreen(Screen[None]):
         word = "done" if status == "done" else "open"
         what = one_line(saved.item.action, 60)
         self._status(f"{'Marked' if changed else 'Already'} {word}: {what}")
+
+    @on(DataTable.RowHighlighted, "#actions")
+    def _highlighted(self) -> None:
+        self._show_detail()
+
+    def _show_detail(self) -> None:
+        """The selected item in full (the table cuts the quote at 80 columns): what to do, who said what."""
+        row = next((r for r in self.rows if r.id == self.selected_id), None)
+        text = Text()
+        if row is not None:
+            ev = row.item.evidence
+            text.append(one_line(row.item.action, 300), style="bold")
+            text.append(f"\n{clock(ev.start) or '--:--'} {one_line(ev.speaker or '?', 40)}: ")
+            text.append("\u201c" + one_line(ev.quote, 300) + "\u201d", style="italic")
+        self.query_one("#action-detail", Static).update(text)
 
     # --- navigation ----------------------------------------------------------------------------------
 
