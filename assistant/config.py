@@ -51,6 +51,8 @@ class AsrSettings(BaseModel):
     """`en`, `de`, … or `auto` (detected once per recording; needs a multilingual model such as `bundled:base`)."""
     vocabulary: list[str] = Field(default_factory=list)
     """Service names, acronyms and jargon passed to Whisper as hotwords."""
+    archive_vocabulary: bool = True
+    """Also pass the names and corrected terms of earlier sessions (`assistant.session.vocabulary`)."""
     vad: bool = True
     allow_download: bool = False
     """Let a named faster-whisper model (`small.en`, `large-v3`) be downloaded from the Hugging Face hub

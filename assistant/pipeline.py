@@ -21,6 +21,7 @@ from assistant.export.atomic import atomic_write_text
 from assistant.extraction.client import ChatClient
 from assistant.extraction.extractor import WindowProgress
 from assistant.extraction.factory import make_extractor, open_extractor
+from assistant.session.vocabulary import meeting_hotwords
 from assistant.speakers.filemode import Attribution, attribute_recording
 from assistant.speakers.names import (
     SpeakerNames,
@@ -65,8 +66,8 @@ class ProcessResult:
     attribution_off: str | None = None
 
 
-def hotwords_for(details: MeetingDetails, settings: Settings) -> list[str]:
-    return [*details.attendees, *settings.asr.vocabulary]
+def hotwords_for(details: MeetingDetails, settings: Settings, *, session: str | None = None) -> list[str]:
+    return meeting_hotwords(details, settings, session=session)
 
 
 def draft_postmortem(

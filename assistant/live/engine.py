@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import queue
 import time
+from collections.abc import Sequence
 
 from assistant.audio.decode import Audio
 from assistant.audio.recorder import WavRecorder, recover_wav
@@ -28,6 +29,7 @@ class LiveEngine:
         emit: Emit,
         voices: Embedder | None = None,
         min_similarity: float = MIN_SIMILARITY,
+        hotwords: Sequence[str] | None = None,
     ) -> None:
         self.session = session
         self.source = source
@@ -36,7 +38,7 @@ class LiveEngine:
         # A call (`record --call`): one two-channel recording, mic left, call right.
         self.call = getattr(source, "channels", 1) == 2
         self.recorder = WavRecorder(session.audio_path, resume=self.time_offset > 0, channels=2 if self.call else 1)
-        hotwords = [*session.details.attendees]
+        hotwords = list(hotwords) if hotwords is not None else [*session.details.attendees]
         stream = StreamingTranscriber(transcriber, hotwords=hotwords, first_id=session.next_segment_id, **LIVE_STREAM)
         self._asr_queue: queue.Queue[Audio | None] = queue.Queue()
         self.pump = AudioPump(source, self.recorder, self._asr_queue, emit)

@@ -40,6 +40,7 @@ from assistant.live.scheduler import ExtractionScheduler
 from assistant.live.voices import Diarizer, LiveVoices, VoiceWorker, final_speakers
 from assistant.live.workers import Emit, JobQueue
 from assistant.session import Session
+from assistant.session.vocabulary import meeting_hotwords
 from assistant.speakers.names import SpeakerNames, transcript_labels
 from assistant.speakers.sides import name_facilitator
 from assistant.speakers.voiceprints import MIN_SIMILARITY
@@ -161,8 +162,10 @@ class Meeting:
         clock: Callable[[], float] = time.monotonic,
     ) -> Meeting:
         """The engine around `session` (not started). `emit` is called from the engine's threads."""
+        # The meeting's people and terms, and what earlier sessions taught (corrected terms, names).
+        hotwords = meeting_hotwords(session.details, settings, session=session.name)
         engine = LiveEngine(session, source, models.transcriber, models.extractor, emit, voices=models.diarizer,
-                            min_similarity=settings.speakers.min_similarity)  # fmt: skip
+                            min_similarity=settings.speakers.min_similarity, hotwords=hotwords)  # fmt: skip
         if engine.call and name_facilitator(names := session.speakers, session.details.facilitator):
             session.set_speakers(names)  # a call's mic lines are the facilitator's (label S1)
         return cls(session, engine, extractor=models.extractor, diarizer=models.diarizer,

@@ -50,8 +50,10 @@ class Corrections(BaseModel):
 
     def terms(self) -> list[str]:
         """The phrases people typed in place of what was heard, for the vocabulary of later sessions:
-        each replaced or inserted run of words ("pool savings" → "pool settings" gives "pool settings";
-        "Pre-a" → "Priya" gives "Priya"). Pure deletions and case-only changes give nothing."""
+        each replaced or inserted run of words ("Pre-a" → "Priya" gives "Priya"). Ordinary lowercase
+        words replaced word for word take the word before them along ("pool savings" → "pool settings" gives "pool
+        settings"): the snap pass changes dictionary words only as whole phrases. Pure deletions and
+        case-only changes give nothing."""
         found: list[str] = []
         for fix in self.lines.values():
             found += changed_phrases(fix.original, fix.text)
@@ -71,6 +73,13 @@ def changed_phrases(before: str, after: str) -> list[str]:
             continue
         if op == "replace" and a2 - a1 == b2 - b1 == 1 and old[a1].lower() == new[b1].lower():
             continue
+        if a2 - a1 == b2 - b1 and all(w.isalpha() and w.islower() for w in new[b1:b2]):
+            if b1 > 0:
+                b1 -= 1
+            elif b2 < len(new):
+                b2 += 1
+            else:
+                continue
         words = [w for w in new[b1:b2] if w]
         if words and len(words) <= 4:  # a name or a term, not a rewritten sentence
             phrases.append(" ".join(words))
