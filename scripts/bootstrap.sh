@@ -109,8 +109,8 @@ if [ ! -f "$stamp" ]; then
   quiet "${PIP[@]}" install --no-deps "$wheels_cache"/llama_cpp_python-*.whl
   rm -f .venv/.llm-smoke-ok  # a new llama.cpp build is tested again below
   end
-  begin "postmortem-assistant, editable, with the dev, speakers and mcp extras"
-  quiet "${PIP[@]}" install -e ".[dev,speakers,mcp]"
+  begin "postmortem-assistant, editable, with the dev, speakers, mcp and cluster extras"
+  quiet "${PIP[@]}" install -e ".[dev,speakers,mcp,cluster]"
   rm -f .venv/.installed-*
   touch "$stamp"
   end

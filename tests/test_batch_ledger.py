@@ -5,6 +5,7 @@ taken over, Ctrl-C giving leases back), manifests (CSV / JSON lines, bad rows), 
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +18,7 @@ from assistant.batch.sizing import LLM_SERVER_MB, WORKER_MEMORY_MB, default_jobs
 from assistant.errors import ConfigError
 from tests.support.bad_inputs import write_audio
 from tests.support.children import noise
+from tests.support.cli import assert_one_error_line, run_cli
 
 
 class Clock:
@@ -157,3 +159,17 @@ def test_default_jobs_follow_cores_and_memory() -> None:
     assert default_jobs(8, LLM_SERVER_MB + 3 * WORKER_MEMORY_MB, embedded_llm=True) == 3
     assert default_jobs(8, 3 * WORKER_MEMORY_MB, embedded_llm=False) == 3
     assert default_jobs(4, 500, embedded_llm=True) == 1
+
+
+def test_ray_without_the_extra_is_one_line_naming_it(tmp_path: Path) -> None:
+    # A module named `ray` that fails to import, first on the path: as if the extra were not installed.
+    shadow = tmp_path / "no_ray"
+    shadow.mkdir()
+    (shadow / "ray.py").write_text("raise ModuleNotFoundError(\"No module named 'ray'\", name='ray')\n")
+    clip = tmp_path / "inbox" / "a.flac"
+    clip.parent.mkdir()
+    write_audio(clip, (noise(1.0, seed=3) / 32768).astype(np.float32), 16000)
+    path = os.pathsep.join(p for p in (str(shadow), os.environ.get("PYTHONPATH", "")) if p)
+    proc = run_cli("batch", str(clip.parent), "--ray", "auto", "--sessions-dir", str(tmp_path / "s"),
+                   "--llm-url", "http://127.0.0.1:9/v1", "--llm-model", "x", env={"PYTHONPATH": path})  # fmt: skip
+    assert_one_error_line(proc, "postmortem-assistant[cluster]", exit_code=2)

