@@ -1,6 +1,7 @@
 """Child process for capture tests: record an AudioSource into a WAV, reporting progress as JSON lines.
 
     python -m tests.support.record_child OUT.wav --events EVENTS.jsonl --seconds 5 [--file IN] [--fast]
+        [--call [--system-device NAME]]   (a call: mic + system output, two channels)
 
 Runs in its own process because PortAudio reads the sound-server environment once, at import, and
 because the kill -9 tests need a recorder they can kill. Events go to a file, not a pipe, so a
@@ -26,6 +27,11 @@ def _emit(out: IO[str], event: str, **fields: Any) -> None:
 
 
 def _source(args: argparse.Namespace) -> AudioSource:
+    if args.call:
+        from assistant.audio.call import CallCapture
+        from assistant.audio.system import resolve_system
+
+        return CallCapture.open(args.device, resolve_system(args.system_device))
     if args.file:
         from assistant.audio.filesource import FileSource
 
@@ -44,12 +50,14 @@ def main() -> int:
     parser.add_argument("--fast", action="store_true", help="FileSource as fast as possible")
     parser.add_argument("--device")
     parser.add_argument("--resume", action="store_true")
+    parser.add_argument("--call", action="store_true")
+    parser.add_argument("--system-device")
     args = parser.parse_args()
     wanted = round(args.seconds * SAMPLE_RATE)
     block_times: list[float] = []
     with open(args.events, "a", buffering=1) as events:
         source = _source(args)
-        with WavRecorder(args.out, resume=args.resume) as rec:
+        with WavRecorder(args.out, resume=args.resume, channels=2 if args.call else 1) as rec:
             source.start()
             _emit(events, "started")
             try:
@@ -61,7 +69,7 @@ def main() -> int:
                     block_times.append(time.monotonic())
                     block = block[: wanted - written]
                     rec.write(block)
-                    written += block.size
+                    written += block.shape[0]
                     _emit(events, "block", frames=written)
             finally:
                 source.stop()
