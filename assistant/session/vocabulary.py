@@ -21,8 +21,9 @@ from assistant.session.reading import read_corrections, read_meta, read_speakers
 
 log = logging.getLogger(__name__)
 
-ARCHIVE_TERMS = 40
-"""At most this many terms from the archive (about 80 prompt tokens)."""
+ARCHIVE_TERMS = 24
+"""At most this many terms from the archive (about 50-70 prompt tokens): faster-whisper keeps only the last
+223 prompt tokens, so a long archive list would push out the meeting's own names, which come first."""
 
 
 def archive_vocabulary(root: Path, *, limit: int = ARCHIVE_TERMS, exclude: str | None = None) -> list[str]:
