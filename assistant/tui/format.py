@@ -209,6 +209,22 @@ def level_meter(level_dbfs: float, cells: int = METER_CELLS) -> Text:
     return text
 
 
+SILENT_SIDE = ("no mic audio: muted?", "no call audio: is the call playing through another device?")
+
+
+def call_meters(levels: tuple[float, float], silent: tuple[bool, bool], cells: int = 6) -> Text:
+    """`record --call`: one bar per input, and a warning after a side was silent for a minute."""
+    text = Text()
+    for i, (name, level) in enumerate(zip(("mic ", "call "), levels, strict=True)):
+        text.append("  " if i else "")
+        text.append(name, style="dim")
+        text.append_text(level_meter(level, cells))
+    for i, warn in enumerate(silent):
+        if warn:
+            text.append(f"  ⚠ {SILENT_SIDE[i]}", style="bold yellow")
+    return text
+
+
 def one_line(value: str, limit: int = 120) -> str:
     """Untrusted text for a notification title or a status line: one line, bounded."""
     flat = " ".join(value.split())

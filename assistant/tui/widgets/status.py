@@ -8,7 +8,7 @@ from textual.containers import Horizontal
 from textual.widgets import Static
 
 from assistant.live.controller import LiveState
-from assistant.tui.format import clock, level_meter
+from assistant.tui.format import call_meters, clock, level_meter
 
 LAG_SHOWN_S = 3.0
 """Below this the lag is normal streaming latency and not shown; `behind` always shows it."""
@@ -42,7 +42,11 @@ class LiveStatus(Horizontal):
         llm.update(Text("◆ extracting", style="cyan"))
 
     def set_state(self, state: LiveState) -> None:
-        self.query_one("#meter", Static).update(level_meter(state.level_dbfs))
+        if state.levels is None:
+            meter = level_meter(state.level_dbfs)
+        else:  # a call: both inputs, and which one has been silent for a minute
+            meter = call_meters(state.levels, (state.silence.silent(0), state.silence.silent(1)))
+        self.query_one("#meter", Static).update(meter)
         lag = self.query_one("#lag", Static)
         visible = state.behind or state.lag_s >= LAG_SHOWN_S
         lag.set_class(visible, "-visible")
