@@ -5,6 +5,7 @@ shown literally, and Enter opening the item's session review on that item."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import subprocess
 import sys
@@ -14,13 +15,14 @@ from typing import Any
 import pytest
 from rich.text import Text
 from textual.coordinate import Coordinate
+from textual.message import Message
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
 
 from assistant.domain.postmortem import Postmortem, ReviewStatus
 from assistant.session import Session
 from assistant.tui.app import PostmortemApp, StartHome, create_app
-from assistant.tui.screens.actions import ActionsScreen
+from assistant.tui.screens.actions import ActionsLoaded, ActionsScreen
 from assistant.tui.screens.help import HelpScreen
 from assistant.tui.screens.home import HomeScreen
 from assistant.tui.screens.review import ReviewScreen
@@ -225,3 +227,22 @@ def test_an_unreadable_session_is_named_and_the_others_listed(root: Path) -> Non
         assert "broken" in status(app) and "-error" in app.screen.query_one("#status-line").classes
 
     run_actions(root, scenario)
+
+
+def test_the_rows_arrive_as_one_message_from_the_loading_worker(root: Path) -> None:
+    seen: list[set[str]] = []
+
+    def hook(message: Message) -> None:
+        if isinstance(message, ActionsLoaded):
+            seen.append({r.id for r in message.rows})
+
+    async def go() -> None:
+        app = create_app(scripted_services(root), StartHome())
+        async with app.run_test(size=(120, 30), message_hook=hook) as pilot:
+            await until(pilot, lambda: isinstance(app.screen, HomeScreen))
+            await pilot.press("a")
+            await until(pilot, lambda: isinstance(app.screen, ActionsScreen) and app.screen.loaded)
+            assert {w.name for w in app.screen.workers} <= {"_load"}  # the worker, by its method's name
+
+    asyncio.run(go())
+    assert seen == [ACCEPTED | PROPOSED]  # everything once; the filters apply on the UI thread

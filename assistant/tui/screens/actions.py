@@ -38,8 +38,9 @@ EVERYTHING = ActionFilter(include_proposed=True)
 STATUS_STYLES = {"OVERDUE": "bold red", "done": "green", "open": ""}
 
 
-class ActionsLoaded(Message):
-    """From the loading worker: every accepted or proposed action item, and the unreadable sessions."""
+class ActionsLoaded(Message, bubble=False):
+    """From the loading worker: every accepted or proposed action item, and the unreadable sessions.
+    Not bubbling: it is for the screen that started the worker only."""
 
     def __init__(self, rows: list[ActionRow], unreadable: list[Unreadable]) -> None:
         super().__init__()

@@ -29,8 +29,9 @@ from assistant.tui.widgets.search_hits import SearchHits
 HIT_LIMIT = 50
 
 
-class SearchDone(Message):
-    """From the search worker: the result of search number `number`, or why it failed."""
+class SearchDone(Message, bubble=False):
+    """From the search worker: the result of search number `number`, or why it failed.
+    Not bubbling: it is for the box that started the worker only."""
 
     def __init__(self, number: int, result: SearchResult | None, error: str | None) -> None:
         super().__init__()
