@@ -69,3 +69,32 @@ def test_the_meeting_confirms_corrects_and_adds_to_the_draft(tmp_path: Path) -> 
     )
     assert re.search(r"\| 13:35 \| All clear called \*\(draft · not discussed\)\*", md)
     assert re.search(r"\| 12:?41 \| .*restart.* \*\(proposed · added by the meeting\)\*", md, re.IGNORECASE)
+
+
+def test_a_live_meeting_corrects_the_draft_too(tmp_path: Path) -> None:
+    """`record --headless --from-file` (the live engine: streaming tiny.en, live windows, final pass)
+    into the prepared session: the same outcome as `process`, and a draft row is never confirmed by its
+    own copy handed back by the final pass."""
+    root = str(tmp_path / "sessions")
+    assert run_cli("prepare", "live", "--draft", str(FIXTURE / "draft.md"), "--sessions-dir", root).returncode == 0
+    proc = run_cli(
+        "record", "--headless", "--from-file", str(FIXTURE / "meeting.flac"), "--speed", "3", "--session", "live",
+        "--no-speakers", "--sessions-dir", root, timeout=850,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert '"type": "finalised"' in proc.stdout
+    with Session.open(Path(root), "live", readonly=True) as session:
+        pm = session.postmortem
+        rows = {_digits(e.time): e for e in pm.timeline if e.origin == "draft"}
+        seen = [(e.time, e.event, e.draft_state, e.evidence.quote) for e in pm.timeline]
+        lines = [s.text for s in session.transcript.segments]
+        assert [_digits(c.said_value) for c in rows["1216"].corrections] == ["1228"], (seen, lines)
+        assert rows["1335"].draft_state is DraftState.NOT_DISCUSSED
+        assert [_digits(e.time) for e in pm.timeline if e.origin == "meeting"] == ["1241"]
+        users = pm.impact.users_affected
+        assert users is not None and users.draft_state is DraftState.NOT_DISCUSSED  # never said
+        for item in pm.all_items():
+            if item.draft_state is DraftState.CONFIRMED:
+                # Where it was said; the summary is confirmed by the meeting's summary, which cites no quote.
+                assert item.confirmed_by is not None and item.confirmed_by.start is not None, item
+                assert item.confirmed_by.quote or item is pm.summary, item

@@ -140,11 +140,28 @@ def _split(items: list[T]) -> tuple[list[T], list[T]]:
     return [i for i in items if i.origin == "draft"], [i for i in items if i.origin != "draft"]
 
 
+def without_drafts(pm: Postmortem) -> Postmortem:
+    """`pm` (changed) without any draft item: what the meeting itself said."""
+    for name in ("timeline", "what_worked", "what_didnt", "action_items", "decisions", "open_questions", "follow_up"):
+        setattr(pm, name, [i for i in getattr(pm, name) if i.origin != "draft"])
+    pm.root_cause.whys = [i for i in pm.root_cause.whys if i.origin != "draft"]
+    for name in IMPACT_FIELDS:
+        fact = getattr(pm.impact, name)
+        if fact is not None and fact.origin == "draft":
+            setattr(pm.impact, name, None)
+    if pm.summary is not None and pm.summary.origin == "draft":
+        pm.summary = None
+    if pm.root_cause.systemic_cause is not None and pm.root_cause.systemic_cause.origin == "draft":
+        pm.root_cause.systemic_cause = None
+    return pm
+
+
 def reconcile(pm: Postmortem, meeting: Postmortem, encoder: Encoder | None = None) -> Postmortem:
     """Mark `pm`'s draft items from what `meeting` (an extraction of the meeting) says and return
     `meeting` without the items that were paired with a draft item: what is left is what the meeting
     added. Draft items nothing in the meeting refers to become "not discussed" (unless an earlier
     meeting of the same postmortem discussed them). `meeting` is changed (pass a copy)."""
+    without_drafts(meeting)  # a final pass may hand the draft's own items back: they confirm nothing
     kinds: list[tuple[str, Callable[[list[Item], list[Item], Encoder | None], set[int]]]] = [
         ("timeline", _timeline),  # type: ignore[list-item]
         ("action_items", _actions),  # type: ignore[list-item]

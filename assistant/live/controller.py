@@ -30,6 +30,7 @@ from assistant.live.scheduler import ExtractionScheduler
 from assistant.live.silence import SilenceWatch
 from assistant.live.workers import ExtractionJob, JobQueue
 from assistant.session import Session
+from assistant.session.drafts import merge_meeting
 
 Output = Callable[[dict[str, Any]], None]
 
@@ -132,7 +133,7 @@ class LiveController:
             self.state.llm_note, self.state.llm_retry_at = "", None
             self.output({"type": "llm_status", "state": "recovered", "failed_attempts": failures,
                          "pending_lines": len(self.scheduler.pending)})  # fmt: skip
-        self.session.merge_proposals(event.draft)
+        merge_meeting(self.session, event.draft)  # a prepared draft's items are confirmed or corrected live too
         pm = self.session.postmortem
         for item in pm.all_items():
             fp = fingerprint(item)

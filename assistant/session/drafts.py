@@ -5,7 +5,7 @@ store.py, which holds the generic operations); each saves before it returns, lik
 from __future__ import annotations
 
 from assistant.domain.postmortem import ActionItem, MeetingDetails, Postmortem, ReviewStatus
-from assistant.draft.compare import has_draft, reconcile
+from assistant.draft.compare import has_draft, reconcile, without_drafts
 from assistant.draft.resolve import resolve
 from assistant.errors import SessionError
 from assistant.session.review import Change
@@ -41,11 +41,7 @@ def is_prepared(session: Session) -> bool:
 
 def meeting_without_drafts(pm: Postmortem) -> Postmortem:
     """A copy of `pm` with only the meeting's own items: what a final extraction pass may rework."""
-    copy = pm.model_copy(deep=True)
-    for name in ("timeline", "what_worked", "what_didnt", "action_items", "decisions", "open_questions", "follow_up"):
-        setattr(copy, name, [i for i in getattr(copy, name) if i.origin != "draft"])
-    copy.root_cause.whys = [i for i in copy.root_cause.whys if i.origin != "draft"]
-    return copy
+    return without_drafts(pm.model_copy(deep=True))
 
 
 def merge_meeting(session: Session, meeting: Postmortem, *, final: bool = False) -> None:
