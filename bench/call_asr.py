@@ -6,8 +6,9 @@ channel, everyone else's on the call channel; with echo, the call is also heard 
 (`LIVE_STREAM`, tiny.en) on a simulated real-time clock that advances by the compute really spent,
 so two streams (per channel) pay for each other's passes, as on a real machine:
 
-- one input: the mix streamed as a plain one-input meeting (the baseline for lag);
-- mix: the same stream, each committed line tagged by `assistant.live.sides` (what `--call` does);
+- one input: the plain mix streamed as a one-input meeting (the baseline: what one mic would hear);
+- --call: the echo-free mix (`assistant.live.callmix`), each committed line tagged by
+  `assistant.live.sides` (what `record --call` does);
 - per channel: one stream per channel, lines tagged by their channel, echo copies dropped by text
   (`assistant.live.echo.drop_echoes`), counted before and after.
 
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,6 +31,7 @@ import numpy as np
 from assistant.audio.decode import SAMPLE_RATE, Audio, decode_file
 from assistant.config import load_settings
 from assistant.domain.transcript import Segment
+from assistant.live.callmix import CallMixer
 from assistant.live.echo import drop_echoes
 from assistant.live.sides import side_of
 from assistant.transcription.streaming import LIVE_STREAM, StreamingTranscriber
@@ -139,13 +142,19 @@ def run(meeting: str, n_turns: int) -> None:
         seconds = call.mic.size / SAMPLE_RATE
         print(f"\n{meeting}, {n_turns} turns, {seconds:.0f} s, {'echo (no headset)' if echo else 'headset (no echo)'}")
         (one,) = stream(transcriber, [((call.mic + call.call) / 2).astype(np.float32)])
-        print(score("one input (baseline)", call, one.lines, one.lags, one.compute_s))
+        print(score("one input (plain mix)", call, one.lines, one.lags, one.compute_s))
+        mixer = CallMixer()
+        mix_start = time.perf_counter()
+        mixed = np.concatenate([mixer.mix(np.stack([call.mic[i : i + 1600], call.call[i : i + 1600]], axis=1))
+                                for i in range(0, call.mic.size, 1600)])  # fmt: skip
+        mix_s = time.perf_counter() - mix_start
+        (ours,) = stream(transcriber, [mixed])
         sides = [s.model_copy(update={"side": side_of(
             call.mic[round(s.start * SAMPLE_RATE) : round(s.end * SAMPLE_RATE)],
-            call.call[round(s.start * SAMPLE_RATE) : round(s.end * SAMPLE_RATE)])}) for s in one.lines]  # fmt: skip
+            call.call[round(s.start * SAMPLE_RATE) : round(s.end * SAMPLE_RATE)])}) for s in ours.lines]  # fmt: skip
         wrong_mic = sum(s.side == "mic" and truth_side(call, s) == "call" for s in sides)
-        print(score("mix + side tagging", call, sides, one.lags, one.compute_s,
-                    f"call lines tagged mic (echo kept wrongly): {wrong_mic}"))  # fmt: skip
+        print(score("--call: echo-free mix", call, sides, ours.lags, ours.compute_s + mix_s,
+                    f"echo mixing {mix_s:.1f} s; call lines tagged mic: {wrong_mic}"))  # fmt: skip
         mic_arm, call_arm = stream(transcriber, [call.mic, call.call])
         both = tagged(mic_arm.lines, "mic") + tagged(call_arm.lines, "call")
         kept = drop_echoes(both)
@@ -156,6 +165,10 @@ def run(meeting: str, n_turns: int) -> None:
         lags = mic_arm.lags + call_arm.lags
         compute = mic_arm.compute_s + call_arm.compute_s
         print(score("per channel, raw", call, both, lags, compute, f"echo lines: {len(echoes)}"))
+        one_p95 = float(np.percentile(one.lags, 95))
+        print(f"{'':24} two inputs vs one: compute x{(ours.compute_s + mix_s) / one.compute_s:.2f} (--call) vs "
+              f"x{compute / one.compute_s:.2f} (per channel); lag p95 x{np.percentile(ours.lags, 95) / one_p95:.2f} "
+              f"vs x{np.percentile(lags, 95) / one_p95:.2f}")  # fmt: skip
         print(score("per channel, deduped", call, kept, lags, compute,
                     f"echo removed {echo_removed}/{len(echoes)}, kept wrongly {len(echoes) - echo_removed}, "
                     f"real mic lines removed {real_removed}"))  # fmt: skip
@@ -164,7 +177,7 @@ def run(meeting: str, n_turns: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--meeting", default="tls-cert")
-    parser.add_argument("--turns", type=int, default=14)
+    parser.add_argument("--turns", type=int, default=10)
     args = parser.parse_args()
     run(args.meeting, args.turns)
 

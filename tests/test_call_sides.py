@@ -13,6 +13,7 @@ import pytest
 from assistant.audio.call import CallCapture
 from assistant.audio.recorder import WavRecorder, recover_wav
 from assistant.domain.transcript import Segment
+from assistant.live.callmix import CallMixer
 from assistant.live.echo import EchoFilter, drop_echoes
 from assistant.live.sides import SideTagger, echo_share, side_of
 from assistant.live.silence import MESSAGES, SilenceWatch
@@ -174,3 +175,29 @@ def test_two_channel_recording_resumes_and_repairs(tmp_path: Path) -> None:
     assert pcm.shape == (4800, 2) and (pcm[:, 0] == 8192).all() and (pcm[:, 1] == -16384).all()
     with pytest.raises(Exception, match="2 channel"):
         WavRecorder(path, resume=True)  # a mono meeting cannot continue a call's recording
+
+
+def _mixed(mic: npt.NDArray[np.float32], call: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+    mixer = CallMixer()
+    return np.concatenate([mixer.mix(np.stack([mic[i : i + 1600], call[i : i + 1600]], axis=1))
+                           for i in range(0, mic.size, 1600)])  # fmt: skip
+
+
+def _residual(x: npt.NDArray[np.floating], y: npt.NDArray[np.floating]) -> float:
+    """Energy of x - y relative to y's, in dB (after the first second the mixer needs to lock on)."""
+    a, b = x[RATE:].astype(np.float64), y[RATE:].astype(np.float64)
+    return 10 * float(np.log10(np.sum((a - b) ** 2) / np.sum(b**2)))
+
+
+@pytest.mark.parametrize("delay", [0.03, 0.12, 0.4])
+def test_the_mix_for_asr_has_the_call_once_not_its_echo(delay: float) -> None:
+    call = _voice(6, 11, level=0.1)
+    mic = _delay(call, delay, 0.6) + _room(6, 12)
+    assert _residual(_mixed(mic, call), call / 2) < -15  # the echo is gone: the mix is the call alone
+    assert _residual(((mic + call) / 2).astype(np.float32), call / 2) > -6  # a plain mix keeps it
+
+
+def test_the_facilitator_talking_over_the_call_stays_in_the_mix() -> None:
+    call, own = _voice(6, 13, level=0.1), _voice(6, 14, level=0.2)
+    mic = own + _delay(call, 0.12, 0.6)
+    assert _residual(_mixed(mic, call), (own + call) / 2) < -10

@@ -94,8 +94,3 @@ class SideTagger:
         side = self.side(segment.start, segment.end)
         speaker = FACILITATOR if side == "mic" else segment.speaker
         return segment.model_copy(update={"side": side, "speaker": speaker})
-
-
-def mix(block: Stereo) -> npt.NDArray[np.float32]:
-    """Mono for ASR: the mean of the channels (no clipping when both speak at full scale)."""
-    return np.asarray(block.reshape(-1, 2).mean(axis=1), dtype=np.float32)

@@ -26,6 +26,7 @@ from assistant.domain.transcript import Segment, Word
 from assistant.errors import AssistantError, LLMError
 from assistant.extraction.llm import LLMUnavailable
 from assistant.extraction.windows import Window
+from assistant.live.callmix import CallMixer
 from assistant.live.echo import EchoFilter
 from assistant.live.events import (
     AsrStatus,
@@ -37,7 +38,7 @@ from assistant.live.events import (
     TentativeChanged,
     WorkerFailed,
 )
-from assistant.live.sides import SideTagger, mix
+from assistant.live.sides import SideTagger
 from assistant.transcription.protocol import AudioStream
 from assistant.transcription.streaming import StreamUpdate
 
@@ -94,6 +95,7 @@ class AsrWorker(threading.Thread):
         self.sides = sides
         """A call (two-channel blocks): ASR hears the mix, each committed line gets its side."""
         self.echo = EchoFilter()
+        self.mixer = CallMixer()
         self._saw_end = False
 
     def run(self) -> None:
@@ -125,7 +127,7 @@ class AsrWorker(threading.Thread):
             return np.concatenate([np.reshape(b, -1) for b in blocks])
         stereo = np.concatenate([np.reshape(b, (-1, 2)) for b in blocks])
         self.sides.add(stereo)
-        return mix(stereo)
+        return self.mixer.mix(stereo)
 
     def _discard_until_end(self) -> None:
         while not self._saw_end and self.inbox.get() is not _END:
