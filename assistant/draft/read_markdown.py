@@ -272,8 +272,11 @@ def read_markdown(text: str) -> Postmortem:
     pm = reader.pm
     title = plain(doc.title.removeprefix("Postmortem:"))
     pm.details.title = title or None
+    notes = False
     for block in doc.preamble:
-        if block.kind != "quote":  # the incomplete-draft warning is the only thing the export writes there
+        # The export writes only the incomplete-draft warning (a quote) and the template notes there.
+        notes = notes or (block.kind == "paragraph" and block.cells[0].startswith("**Template notes**"))
+        if block.kind != "quote" and not notes:
             raise _error(block.line, "text before the first section")
     readers: dict[str, Callable[[Section], None]] = {
         "meeting details": reader.details,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from assistant.checks.coverage import SECTION_TITLES as _SECTIONS
+from assistant.checks.template import TemplateNote, template_notes
 from assistant.domain.postmortem import (
     IMPACT_FIELDS,
     ActionItem,
@@ -32,6 +33,7 @@ SECTION_TITLES: tuple[str, ...] = tuple(_SECTIONS.values())
 """The template's sections, in order; each is rendered as a `##` heading."""
 
 LEGEND_TITLE = "Flags"
+NOTES_TITLE = "**Template notes**"
 
 NOTHING_YET = "_Nothing proposed yet._"
 NO_VALUE = "—"
@@ -73,6 +75,8 @@ def render_markdown(
     blocks: list[list[str]] = [[f"# Postmortem: {md_inline(_title(pm.details))}"]]
     if pm.failed_windows:
         blocks.append(_failed_windows_warning(pm.failed_windows))
+    if notes := template_notes(pm):
+        blocks.append(_template_notes(notes))
     sections = _Sections(pm, include_rejected)
     bodies = (
         sections.details(),
@@ -114,6 +118,14 @@ def _failed_windows_warning(windows: Sequence[WindowStatus]) -> list[str]:
         attempts = "1 attempt" if w.attempts == 1 else f"{w.attempts} attempts"
         reason = md_inline(w.error or "") or "unknown error"
         lines.append(f"> - {meeting_clock(w.start)}–{meeting_clock(w.end)} ({attempts}): {reason}")
+    return lines
+
+
+def _template_notes(notes: Sequence[TemplateNote]) -> list[str]:
+    # Notes, not errors: the document is still complete and publishable; the facilitator decides.
+    # Not a blockquote: in our documents a quote is only ever the incomplete-draft warning.
+    lines = [f"{NOTES_TITLE} (rules of the postmortem template this draft does not meet yet):", ""]
+    lines.extend(f"- `{n.kind.value}`: {md_inline(n.text)}" for n in notes)
     return lines
 
 
