@@ -15,8 +15,10 @@ import numpy.typing as npt
 import pytest
 
 from assistant.audio.recorder import recover_wav
+from assistant.errors import AudioDeviceError
 from tests.support.call_audio import CALL_SINK, MIC_SINK, call_output, play
 from tests.support.children import finish, noise, read_events, start_recorder, wait_event, write_wav
+from tests.support.cli import assert_one_error_line, run_cli
 from tests.support.virtual_mic import VirtualMic
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(180)]
@@ -72,3 +74,10 @@ def test_kill_9_mid_call_loses_under_a_second_on_both_channels(virtual_mic: Virt
     after = _channels(out)
     assert after.shape[0] == before.shape[0] + 16000
     assert np.array_equal(after[: before.shape[0]], before)
+
+
+def test_an_unknown_system_device_is_one_line(virtual_mic: VirtualMic, tmp_path: Path) -> None:
+    r = run_cli("record", "--headless", "--call", "--system-device", "nosuch", "--sessions-dir", str(tmp_path),
+                env=virtual_mic.env, timeout=60)  # fmt: skip
+    assert_one_error_line(r, "no system output device 'nosuch'", exit_code=AudioDeviceError.exit_code)
+    assert not any(tmp_path.iterdir())

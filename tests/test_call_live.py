@@ -19,10 +19,12 @@ from pathlib import Path
 
 import pytest
 
+from assistant.errors import RecordingError
 from assistant.session import Session
 from assistant.speakers.diarize import unavailable_reason
 from bench.wer import wer
 from tests.support.call_audio import CALL_SINK, MIC_SINK, Clip, call_output, fixture_clips, play
+from tests.support.cli import assert_one_error_line, run_cli
 from tests.support.fixture_meetings import MEETINGS
 from tests.support.jsonl_child import RecordChild
 from tests.support.virtual_mic import VirtualMic
@@ -74,7 +76,7 @@ def test_call_lines_know_their_side_and_the_echo_appears_once(virtual_mic: Virtu
     said = " ".join(c.text for c in clips)
     heard = " ".join(line["text"] for line in lines)
     error = wer(said, heard)
-    print(f"call WER {error:.3f} over {len(lines)} lines; stats {child.of_type('stats')[0]}")
+    print(f"call WER {error:.3f} over {len(lines)} lines: {heard!r}; stats {child.of_type('stats')[0]}")
     assert error < 0.4, heard
     # The echo: Peter's own words (said by nobody else) heard no more often than he said them; a kept
     # echo copy would double them.
@@ -99,3 +101,12 @@ def test_call_lines_know_their_side_and_the_echo_appears_once(virtual_mic: Virtu
         with wave.open(str(session.audio_path), "rb") as w:
             assert w.getnchannels() == 2
             assert w.getnframes() / 16000 >= lisa.seconds + peter.seconds + tom.seconds
+
+    # Resuming the call as a one-input meeting would interleave mono into a two-channel file: refused in
+    # one line, the recording untouched.
+    audio = tmp_path / "sessions" / "call" / "audio.wav"
+    before = audio.read_bytes()
+    r = run_cli("record", "--headless", "--no-llm", "--from-file", str(lisa.path), "--session", "call",
+                "--sessions-dir", str(tmp_path / "sessions"), env=virtual_mic.env, timeout=300)  # fmt: skip
+    assert_one_error_line(r, "2 channel(s)", exit_code=RecordingError.exit_code)
+    assert audio.read_bytes() == before
