@@ -39,6 +39,7 @@ from assistant.transcription.whisper import WhisperTranscriber
 from bench.wer import wer
 
 MEETINGS = Path(__file__).resolve().parents[1] / "fixtures" / "meetings"
+RESULTS = Path(__file__).resolve().parent / "results" / "call_asr.json"
 ECHO_DELAY_S, ECHO_GAIN = 0.12, 0.5
 BLOCK_S = 0.5
 
@@ -124,20 +125,33 @@ def tagged(lines: list[Segment], side: str) -> list[Segment]:
     return [s.model_copy(update={"side": side}) for s in lines]
 
 
+ROWS: dict[str, dict[str, object]] = {}
+"""Every printed row, by condition and arm, for RESULTS."""
+
+
 def score(name: str, call: Call, lines: list[Segment], lags: list[float], compute: float, extra: str = "") -> str:
     lines = sorted(lines, key=lambda s: s.start)
     text = " ".join(s.text for s in lines)
     right = sum(s.side == truth_side(call, s) for s in lines) if lines and lines[0].side else 0
     sides = f"{right}/{len(lines)}" if lines and lines[0].side else "-"
     p50, p95 = (float(np.percentile(lags, q)) for q in (50, 95)) if lags else (0.0, 0.0)
-    return (f"{name:24} WER {wer(call.script, text):.3f}  sides right {sides:>7}  lag p50 {p50:5.2f} p95 {p95:5.2f} s"
+    error = wer(call.script, text)
+    ROWS[f"{CONDITION[0]}: {name}"] = {
+        "wer": round(error, 3), "sides_right": sides, "lag_p50_s": round(p50, 2), "lag_p95_s": round(p95, 2),
+        "compute_s": round(compute, 1), "note": extra,
+    }  # fmt: skip
+    return (f"{name:24} WER {error:.3f}  sides right {sides:>7}  lag p50 {p50:5.2f} p95 {p95:5.2f} s"
             f"  compute {compute:6.1f} s  {extra}")  # fmt: skip
+
+
+CONDITION = ["headset"]
 
 
 def run(meeting: str, n_turns: int) -> None:
     settings = load_settings()
     transcriber = WhisperTranscriber(settings.asr, settings.storage.cache_dir, model="tiny.en")
     for echo in (False, True):
+        CONDITION[0] = "echo" if echo else "headset"
         call = build_call(meeting, n_turns, echo)
         seconds = call.mic.size / SAMPLE_RATE
         print(f"\n{meeting}, {n_turns} turns, {seconds:.0f} s, {'echo (no headset)' if echo else 'headset (no echo)'}")
@@ -166,6 +180,12 @@ def run(meeting: str, n_turns: int) -> None:
         compute = mic_arm.compute_s + call_arm.compute_s
         print(score("per channel, raw", call, both, lags, compute, f"echo lines: {len(echoes)}"))
         one_p95 = float(np.percentile(one.lags, 95))
+        ROWS[f"{CONDITION[0]}: two inputs vs one"] = {
+            "compute_ratio_call": round((ours.compute_s + mix_s) / one.compute_s, 2),
+            "compute_ratio_per_channel": round(compute / one.compute_s, 2),
+            "lag_p95_ratio_call": round(float(np.percentile(ours.lags, 95)) / one_p95, 2),
+            "lag_p95_ratio_per_channel": round(float(np.percentile(lags, 95)) / one_p95, 2),
+        }
         print(f"{'':24} two inputs vs one: compute x{(ours.compute_s + mix_s) / one.compute_s:.2f} (--call) vs "
               f"x{compute / one.compute_s:.2f} (per channel); lag p95 x{np.percentile(ours.lags, 95) / one_p95:.2f} "
               f"vs x{np.percentile(lags, 95) / one_p95:.2f}")  # fmt: skip
@@ -180,6 +200,8 @@ def main() -> None:
     parser.add_argument("--turns", type=int, default=10)
     args = parser.parse_args()
     run(args.meeting, args.turns)
+    RESULTS.write_text(json.dumps({"meeting": args.meeting, "turns": args.turns, "date": time.strftime("%Y-%m-%d"),
+                                   "rows": ROWS}, indent=2) + "\n", encoding="utf-8")  # fmt: skip
 
 
 if __name__ == "__main__":
