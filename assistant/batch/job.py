@@ -49,6 +49,8 @@ class Outcome:
     audio_s: float | None = None
     items: int = 0
     worker: str = ""
+    peak_rss_mb: int | None = None
+    """The worker process's peak resident memory so far (VmHWM; Linux), what sizing.py is based on."""
 
 
 def worker_id() -> str:
@@ -63,7 +65,8 @@ def run_task(task: Task) -> Outcome:
     _note_worker(task, who)
 
     def outcome(state: OutcomeState, error: str | None = None, **more: Any) -> Outcome:
-        return Outcome(task.key, state, error=error, wall_s=time.monotonic() - started, worker=who, **more)
+        wall = time.monotonic() - started
+        return Outcome(task.key, state, error=error, wall_s=wall, worker=who, peak_rss_mb=peak_rss_mb(), **more)
 
     root = Path(task.root)
     try:
@@ -130,6 +133,17 @@ def discard_session(root: Path, name: str) -> None:
     except FileNotFoundError:
         return
     shutil.rmtree(hidden, ignore_errors=True)
+
+
+def peak_rss_mb() -> int | None:
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) // 1024
+    except OSError:
+        pass
+    return None
 
 
 def _note_worker(task: Task, who: str) -> None:

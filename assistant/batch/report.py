@@ -79,11 +79,11 @@ class BatchReport:
         if kind != "done_before":
             self._line(f"skipped {path}: {reason}")
 
-    def done(self, path: str, session: str, audio_s: float, wall_s: float, items: int) -> None:
+    def done(self, path: str, session: str, audio_s: float, wall_s: float, items: int, **more: Any) -> None:
         self.counts["done"] += 1
         self.audio_s += audio_s
         self._event("done", path=path, session=session, audio_s=round(audio_s, 1), wall_s=round(wall_s, 1),
-                    items=items)  # fmt: skip
+                    items=items, **more)  # fmt: skip
         self.advance(audio_s)
 
     def retry(self, path: str, reason: str, attempt: int) -> None:

@@ -198,7 +198,8 @@ class _Coordinator:
         error = outcome.error or "unknown error"
         if outcome.state == "done":
             audio = outcome.audio_s if outcome.audio_s is not None else p.audio_s
-            self.report.done(p.path, outcome.session or p.session, audio, outcome.wall_s, outcome.items)
+            self.report.done(p.path, outcome.session or p.session, audio, outcome.wall_s, outcome.items,
+                             worker=outcome.worker, peak_rss_mb=outcome.peak_rss_mb)  # fmt: skip
         elif outcome.state == "bad":
             self.report.failed(p.path, error, p.audio_s, bad=True)
         else:
