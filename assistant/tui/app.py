@@ -150,7 +150,7 @@ class PostmortemApp(App[int]):
         root = self.services.sessions_root
         try:
             if setup.recording is None:
-                self.services.live.check_input()
+                self.services.live.check_input(call=True if setup.call else None)  # ticked: a video call
             session = Session.create(
                 root, setup.details, setup.session_name, resume=resume_existing, now=self.services.now()
             )

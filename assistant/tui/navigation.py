@@ -22,6 +22,8 @@ class MeetingSetup:
     session_name: str | None = None
     recording: Path | None = None
     """Set for an import."""
+    call: bool = False
+    """A video call: record the system output next to the microphone (`record --call`)."""
 
 
 class GoHome(Message):

@@ -51,9 +51,11 @@ class RealLive:
         self.load = load
         self._source: AudioSource | None = None
 
-    def check_input(self) -> None:
+    def check_input(self, call: bool | None = None) -> None:
         from assistant.live.models import open_input
 
+        if call is not None:
+            self.call = call
         # Resolves the device now (AudioDeviceError if there is none); the stream opens in `begin`.
         self._source = open_input(self.device, self.from_file, self.speed, call=self.call,
                                   system_device=self.system_device)  # fmt: skip

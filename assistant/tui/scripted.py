@@ -281,7 +281,11 @@ class ScriptedLive:
     """When given, the meeting only starts once it is set (so a test can set its clock first)."""
     runs: list[ScriptedRun] = field(default_factory=list)
 
-    def check_input(self) -> None:
+    calls: list[bool | None] = field(default_factory=list)
+    """The `call` choice of every `check_input`."""
+
+    def check_input(self, call: bool | None = None) -> None:
+        self.calls.append(call)
         if self.input_error:
             raise AudioDeviceError(self.input_error)
 

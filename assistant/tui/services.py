@@ -43,8 +43,9 @@ class LiveService(Protocol):
     """Live meetings. The meeting itself is the core's `Meeting` (the same as `record --headless`):
     the UI renders its events and state and sends it the facilitator's commands."""
 
-    def check_input(self) -> None:
-        """UI thread, fast: open the audio input or raise AssistantError (e.g. no microphone)."""
+    def check_input(self, call: bool | None = None) -> None:
+        """UI thread, fast: open the audio input or raise AssistantError (e.g. no microphone). `call`: the
+        setup form's "video call" choice (mic + system output); None: as the app was started."""
 
     def prepare(self, cancelled: Cancelled) -> Prepared:
         """Worker thread, slow: load the speech and language models."""

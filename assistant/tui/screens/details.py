@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label, Static
+from textual.widgets import Checkbox, Footer, Header, Input, Label, Static
 
 from assistant.domain.postmortem import MeetingDetails
 from assistant.session.names import name_problem
@@ -73,6 +73,8 @@ class DetailsScreen(Screen[None]):
                     continue
                 yield Label(label)
                 yield Input(self._initial(field_id), placeholder=placeholder, id=f"f-{field_id}", compact=True)
+        if not self.import_recording:
+            yield Checkbox("Video call: also record the call's audio (the system output)", id="f-call", compact=True)
         yield Static(id="status-line", markup=False)
         yield Footer()
 
@@ -152,7 +154,8 @@ class DetailsScreen(Screen[None]):
         )
         if details.facilitator and details.facilitator not in details.attendees:
             details.attendees.insert(0, details.facilitator)  # the facilitator can own items too
-        return MeetingSetup(details=details, session_name=session, recording=recording)
+        call = not self.import_recording and self.query_one("#f-call", Checkbox).value
+        return MeetingSetup(details=details, session_name=session, recording=recording, call=call)
 
 
 def _date(raw: str, field_id: str, label: str) -> dt.date | None:
