@@ -145,6 +145,12 @@ def cmd_speakers(args: argparse.Namespace) -> int:
     return run_speakers(sessions_root(args), args.session, names=args.speaker_names, merges=args.merge)
 
 
+def cmd_prepare(args: argparse.Namespace) -> int:
+    from assistant.draft.prepare import run_prepare
+
+    return run_prepare(sessions_root(args), args.session, args.draft)
+
+
 def cmd_devices(args: argparse.Namespace) -> int:
     from assistant.audio.commands import cmd_devices as run
 
@@ -171,6 +177,12 @@ def cmd_open(args: argparse.Namespace) -> int:
 def cmd_record(args: argparse.Namespace) -> int:
     settings = settings_of(args)
     details = details_of(args)
+    if args.continue_session:  # the next session of a postmortem: same document, its recording continued
+        from assistant.session.parts import start_next_part
+
+        number = start_next_part(settings.storage.sessions_root, args.continue_session, args.meeting_date)
+        print(f"assistant: recording session {number} of {args.continue_session}", file=sys.stderr)
+        args.session = args.continue_session
     if not args.headless:
         if args.name_first_speaker:
             raise ConfigError("--name-first-speaker needs --headless (in the TUI, press n on a line to name its voice)")
@@ -235,6 +247,12 @@ def build_parser() -> argparse.ArgumentParser:
     add_storage_options(p)
     p.set_defaults(handler=cmd_export)
 
+    p = sub.add_parser("prepare", help="bring the draft postmortem (template Markdown or JSON export) into a session")
+    p.add_argument("session", help="session name (created when new; then record or process into it)")
+    p.add_argument("--draft", type=Path, required=True, help="the draft: Markdown as `export` writes it, or JSON")
+    add_storage_options(p)
+    p.set_defaults(handler=cmd_prepare)
+
     p = sub.add_parser("speakers", help="list a session's speakers, or name / merge them (saved in the session)")
     p.add_argument("session", help="session name (see `assistant sessions`)")
     p.add_argument("--names", dest="speaker_names", type=speaker_mapping, help='e.g. "S1=Omar,S2=Lena"')
@@ -246,6 +264,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--headless", action="store_true", help="no TUI: JSON lines on stdout until Ctrl-C/SIGTERM")
     p.add_argument("--device", help="input device index or name (see `assistant devices`)")
     p.add_argument("--session", help="session name (resumes it if it exists)")
+    p.add_argument("--continue", dest="continue_session", metavar="SESSION",
+                   help="record the next session of this postmortem (one document, both recordings)")  # fmt: skip
     p.add_argument("--from-file", type=Path, help="simulate the microphone with a recording played in real time")
     p.add_argument("--speed", type=playback_speed, default=1.0,
                    help="with --from-file --headless: play N times faster than real time (benchmarks)")  # fmt: skip

@@ -199,7 +199,19 @@ class RootCause(BaseModel):
     """Chain-level flags (ends in a person / "human error")."""
 
 
-class MeetingDetails(BaseModel):
+class MeetingPart(BaseModel):
+    """One recorded session of a postmortem held in several (`record --continue`): where it starts in the
+    session's recording, and when it was held."""
+
+    index: int
+    """1, 2, … in recording order."""
+    start_s: float
+    date: dt.date | None = None
+
+
+class MeetingDetails(_OmitDefaults):
+    _omit_when_default = frozenset({"parts"})
+
     title: str | None = None
     date: dt.date | None = None
     facilitator: str | None = None
@@ -212,6 +224,14 @@ class MeetingDetails(BaseModel):
     duration_s: float | None = None
     language: str | None = None
     """The spoken language (Whisper's code: `en`, `de`…) of the transcript the draft was read from."""
+    parts: list[MeetingPart] = Field(default_factory=list)
+    """The sessions recorded into this postmortem, when there is more than one (empty: a single meeting)."""
+
+    def part_at(self, seconds: float) -> MeetingPart | None:
+        """The session that `seconds` (a time in the whole recording) falls in; None for a single meeting."""
+        if len(self.parts) < 2:
+            return None
+        return next((p for p in reversed(self.parts) if seconds >= p.start_s), self.parts[0])
 
     def with_recording(self, recording: str, duration_s: float) -> MeetingDetails:
         """These details for a meeting recorded in the file named `recording`, `duration_s` long."""

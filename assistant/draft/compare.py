@@ -15,6 +15,7 @@ from typing import TypeVar
 
 from assistant.domain.postmortem import (
     IMPACT_FIELDS,
+    OWNER_FLAGS,
     ActionItem,
     Correction,
     DraftState,
@@ -112,12 +113,22 @@ def _impact(pm: Postmortem, meeting: Postmortem) -> None:
         setattr(meeting.impact, name, None)  # the draft's row now carries what was said
 
 
+_NOT_A_NAME = frozenset({"i", "me", "we", "us", "you", "they", "someone", "somebody", "team", "the team"})
+
+
+def _named(item: ActionItem) -> bool:
+    """The meeting named one owner: not "I" before the speaker is known, not a group (the owner checks'
+    flags say so once they ran)."""
+    owner = (item.owner or "").strip().lower()
+    return bool(owner) and owner not in _NOT_A_NAME and not set(item.flags) & OWNER_FLAGS
+
+
 def _actions(drafts: list[ActionItem], said: list[ActionItem], encoder: Encoder | None) -> set[int]:
     matched: set[int] = set()
     for d, s in _pairs(drafts, said, encoder, lambda d, s, score: score >= SAME_STATEMENT):
         matched.add(id(s))
         changed = False
-        if d.owner and s.owner and d.owner.strip().lower() != s.owner.strip().lower():
+        if d.owner and _named(s) and d.owner.strip().lower() != (s.owner or "").strip().lower():
             _correct(d, "owner", d.owner, s.owner, s)
             changed = True
         if s.due and (d.due_date != s.due_date if d.due_date and s.due_date else not d.due):

@@ -50,7 +50,7 @@ IMPACT_BY_LABEL = {
     "tickets": "tickets",
 }
 _DETAIL_LABELS = ("date", "facilitator", "attendees", "planned duration", "incident", "incident id", "severity",
-                  "incident date", "recording", "recording duration", "title")  # fmt: skip
+                  "incident date", "recording", "recording duration", "title", "sessions")  # fmt: skip
 
 
 def split_marks(source: str) -> tuple[str, list[str]]:

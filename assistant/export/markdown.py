@@ -13,7 +13,6 @@ from assistant.checks.template import TemplateNote, template_notes
 from assistant.domain.postmortem import (
     IMPACT_FIELDS,
     ActionItem,
-    Evidence,
     Flag,
     ImpactFact,
     Item,
@@ -25,7 +24,7 @@ from assistant.domain.postmortem import (
     WindowStatus,
 )
 from assistant.export.clock import meeting_clock
-from assistant.export.draftmarks import draft_legend, draft_marks
+from assistant.export.draftmarks import PLAIN, Doc, draft_legend, draft_marks
 from assistant.export.mdescape import md_cell, md_inline
 
 # One list of the template's sections for the checks (coverage) and the renderer.
@@ -139,17 +138,9 @@ def _legend() -> list[str]:
     return lines
 
 
-def _said_at(item: Item) -> str | None:
+def _said_at(item: Item, doc: Doc = PLAIN) -> str | None:
     """ "[mm:ss]" where the evidence was said, with who said it when known: "[mm:ss, Omar]"."""
-    return said_at(item.evidence)
-
-
-def said_at(evidence: Evidence) -> str | None:
-    start = evidence.start
-    if start is None:
-        return None
-    speaker = md_inline(evidence.speaker or "")
-    return f"[{meeting_clock(start)}, {speaker}]" if speaker else f"[{meeting_clock(start)}]"
+    return doc.said_at(item.evidence)
 
 
 def _flag_list(flags: Iterable[Flag]) -> str:
@@ -157,21 +148,21 @@ def _flag_list(flags: Iterable[Flag]) -> str:
     return f"⚠ {', '.join(values)}" if values else ""
 
 
-def _marks(item: Item, drafted: bool = False) -> str:
+def _marks(item: Item, doc: Doc = PLAIN) -> str:
     """Review status (when not yet accepted), flags and, in a postmortem with a draft, what the meeting
     made of the item, e.g. " *(proposed · ⚠ no_owner)*", " *(draft · confirmed [01:05] "…")*"."""
     parts = [] if item.status is ReviewStatus.ACCEPTED else [item.status.value]
     if flags := _flag_list(item.flags):
         parts.append(flags)
-    parts.extend(draft_marks(item, drafted))
+    parts.extend(draft_marks(item, doc))
     return f" *({' · '.join(parts)})*" if parts else ""
 
 
-def _line(item: Item, text: str, *, marks: bool = True, drafted: bool = False) -> str:
+def _line(item: Item, text: str, *, marks: bool = True, doc: Doc = PLAIN) -> str:
     """One item as inline Markdown: "[mm:ss] text *(marks)*"; `text` must already be escaped."""
-    said = _said_at(item)
+    said = _said_at(item, doc)
     prefix = f"{said} " if said else ""
-    return f"{prefix}{text}{_marks(item, drafted) if marks else ''}"
+    return f"{prefix}{text}{_marks(item, doc) if marks else ''}"
 
 
 def _table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
@@ -186,9 +177,9 @@ def _why_text(why: WhyStep) -> str:
     return f"{question} → {md_inline(why.answer) or NO_VALUE}"
 
 
-def _evidence(item: Item) -> str:
+def _evidence(item: Item, doc: Doc = PLAIN) -> str:
     quote = md_inline(item.evidence.quote)
-    parts = [p for p in (_said_at(item), f'"{quote}"' if quote else None) if p]
+    parts = [p for p in (_said_at(item, doc), f'"{quote}"' if quote else None) if p]
     return " ".join(parts) or NO_VALUE
 
 
@@ -200,11 +191,11 @@ def _due(item: ActionItem) -> str:
     return f"{spoken} ({iso})" if spoken else iso
 
 
-def _action_status(item: ActionItem, drafted: bool = False) -> str:
+def _action_status(item: ActionItem, doc: Doc = PLAIN) -> str:
     parts = [item.item_status, item.status.value]
     if flags := _flag_list(item.flags):
         parts.append(flags)
-    parts.extend(draft_marks(item, drafted))
+    parts.extend(draft_marks(item, doc))
     return " · ".join(parts)
 
 
@@ -215,6 +206,7 @@ class _Sections:
         self._pm = pm
         self._include_rejected = include_rejected
         self._drafted = any(item.origin == "draft" for item in pm.all_items())
+        self._doc = Doc(self._drafted, pm.details)
 
     @property
     def drafted(self) -> bool:
@@ -239,13 +231,18 @@ class _Sections:
             "Recording": md_inline(d.recording or ""),
             "Recording duration": meeting_clock(d.duration_s) if d.duration_s is not None else "",
         }
+        if len(d.parts) > 1:  # times below read "[2 · 01:05]": session 2, 1 min 5 s into it
+            fields["Sessions"] = "; ".join(
+                f"{p.index}: {p.date.isoformat() if p.date else NO_VALUE}, from {meeting_clock(p.start_s)}"
+                for p in d.parts
+            )
         return [f"- **{label}:** {value or NO_VALUE}" for label, value in fields.items()]
 
     def summary(self) -> list[str]:
         s = self._pm.summary
         if s is None or not self._shown(s):
             return []
-        return [_line(s, md_inline(s.text), drafted=self._drafted)]
+        return [_line(s, md_inline(s.text), doc=self._doc)]
 
     def impact(self) -> list[str]:
         facts: dict[str, ImpactFact | None] = {name: getattr(self._pm.impact, name) for name in IMPACT_FIELDS}
@@ -259,7 +256,7 @@ class _Sections:
                 rows.append((IMPACT_LABELS[name], NO_VALUE, NO_VALUE))
             else:
                 rows.append(
-                    (IMPACT_LABELS[name], f"{md_cell(fact.value)}{_marks(fact, self._drafted)}", _evidence(fact))
+                    (IMPACT_LABELS[name], f"{md_cell(fact.value)}{_marks(fact, self._doc)}", _evidence(fact, self._doc))
                 )
         return _table(("Field", "Value", "Evidence"), rows)
 
@@ -268,7 +265,8 @@ class _Sections:
         if not events:
             return []
         rows = (
-            (md_cell(e.time), f"{md_cell(e.event)}{_marks(e, self._drafted)}", _said_at(e) or NO_VALUE) for e in events
+            (md_cell(e.time), f"{md_cell(e.event)}{_marks(e, self._doc)}", _said_at(e, self._doc) or NO_VALUE)
+            for e in events
         )
         return _table(("Time", "Event", "Said at"), rows)
 
@@ -276,16 +274,12 @@ class _Sections:
         rc = self._pm.root_cause
         whys = [w for w in rc.whys if self._shown(w)]
         systemic = rc.systemic_cause if self._shown(rc.systemic_cause) else None
-        lines = [f"{n}. {_line(why, _why_text(why), drafted=self._drafted)}" for n, why in enumerate(whys, start=1)]
+        lines = [f"{n}. {_line(why, _why_text(why), doc=self._doc)}" for n, why in enumerate(whys, start=1)]
         if whys or systemic:
             if lines:
                 lines.append("")
             # A chain without its systemic cause is unfinished; say so rather than end on the last why.
-            cause = (
-                _line(systemic, md_inline(systemic.text), drafted=self._drafted)
-                if systemic
-                else "_not identified yet._"
-            )
+            cause = _line(systemic, md_inline(systemic.text), doc=self._doc) if systemic else "_not identified yet._"
             lines.append(f"**Systemic cause:** {cause}")
         if rc.flags:
             # Chain-level flags are shown even with no visible steps: they may concern rejected ones.
@@ -295,7 +289,7 @@ class _Sections:
         return lines
 
     def text_list(self, items: Sequence[TextItem]) -> list[str]:
-        return [f"- {_line(i, md_inline(i.text), drafted=self._drafted)}" for i in items if self._shown(i)]
+        return [f"- {_line(i, md_inline(i.text), doc=self._doc)}" for i in items if self._shown(i)]
 
     def action_items(self) -> list[str]:
         items = [a for a in self._pm.action_items if self._shown(a)]
@@ -303,7 +297,12 @@ class _Sections:
             return []
         rows = (
             # Status and flags have their own column here, so not repeated after the action text.
-            (md_cell(a.owner), _line(a, md_cell(a.action), marks=False), _due(a), _action_status(a, self._drafted))
+            (
+                md_cell(a.owner),
+                _line(a, md_cell(a.action), marks=False, doc=self._doc),
+                _due(a),
+                _action_status(a, self._doc),
+            )
             for a in items
         )
         return _table(ACTION_TABLE_HEADER, rows)

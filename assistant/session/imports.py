@@ -34,8 +34,20 @@ def store_transcript(
 
 
 def store_draft(session: Session, draft: Postmortem) -> None:
-    session.merge_proposals(draft)
+    from assistant.session.drafts import merge_meeting
+
+    merge_meeting(session, draft)  # with a prepared draft: confirmations, corrections, then what is new
     session.mark_state("finalised")
+
+
+def _holds_only_a_draft(root: Path, name: str) -> bool:
+    from assistant.session.drafts import is_prepared
+
+    try:
+        with Session.open(root, name, readonly=True) as session:
+            return is_prepared(session)
+    except SessionError:
+        return False
 
 
 class ProcessedSession:
@@ -52,11 +64,14 @@ class ProcessedSession:
         self.name = name
         self.recording = recording
         self.session: Session | None = None
+        self._prepared = False
         if name is not None:
             validate_name(name)
             path = root / name
             if path.exists() and not (path.is_dir() and not any(path.iterdir())):
-                raise SessionError(f"A session named {name!r} already exists in {root}; choose another name.")
+                self._prepared = _holds_only_a_draft(root, name)
+                if not self._prepared:
+                    raise SessionError(f"A session named {name!r} already exists in {root}; choose another name.")
 
     def __enter__(self) -> Self:
         return self
@@ -71,7 +86,12 @@ class ProcessedSession:
         """For `process_recording(on_transcript=…)`."""
         if self.name is None:
             return
-        self.session = Session.create(self.root, details, self.name)
+        if self._prepared:  # `prepare --draft` made it: the meeting now fills it and is compared with the draft
+            self.session = Session.open(self.root, self.name)
+            given = {k: v for k, v in details.model_dump().items() if v not in (None, [], "")}
+            self.session.update_details(self.session.details.model_copy(update=given))
+        else:
+            self.session = Session.create(self.root, details, self.name)
         store_transcript(self.session, self.recording, transcript, speakers)
 
     def store_draft(self, draft: Postmortem) -> None:
