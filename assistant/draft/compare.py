@@ -128,8 +128,9 @@ def _actions(drafts: list[ActionItem], said: list[ActionItem], encoder: Encoder 
     for d, s in _pairs(drafts, said, encoder, lambda d, s, score: score >= SAME_STATEMENT):
         matched.add(id(s))
         changed = False
-        if d.owner and _named(s) and d.owner.strip().lower() != (s.owner or "").strip().lower():
-            _correct(d, "owner", d.owner, s.owner, s)
+        said_owner = s.owner or ""
+        if d.owner and _named(s) and d.owner.strip().lower() != said_owner.strip().lower():
+            _correct(d, "owner", d.owner, said_owner, s)
             changed = True
         if s.due and (d.due_date != s.due_date if d.due_date and s.due_date else not d.due):
             _correct(d, "due", d.due, s.due, s)

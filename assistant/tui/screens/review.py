@@ -21,11 +21,13 @@ from assistant.domain.postmortem import ActionItem, Item, ReviewStatus
 from assistant.errors import AssistantError
 from assistant.export.clock import meeting_clock
 from assistant.session import Session
+from assistant.session.drafts import set_correction
 from assistant.session.reextract import LineReading, reread_line
 from assistant.tui.format import FLAG_HELP, FLAG_LABELS, item_headline, one_line, owner_due_text
 from assistant.tui.messages import SessionChanged
 from assistant.tui.navigation import GoHome
 from assistant.tui.services import Services
+from assistant.tui.widgets.draft import draft_detail, draft_overview, notes_text
 from assistant.tui.widgets.proposals import ProposalList
 from assistant.tui.widgets.transcript import EvidenceTranscript
 
@@ -46,6 +48,7 @@ class ReviewScreen(Screen[None]):
         Binding("right_square_bracket", "line(1)", "Line down", show=False),
         Binding("f", "next_flagged", "Next flagged", show=False),
         Binding("E", "export", "Export", key_display="E"),
+        Binding("T", "template_notes", "Template notes", show=False),
         Binding("escape", "back", "Back"),
     ]
     HELP = (
@@ -72,6 +75,7 @@ class ReviewScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header(icon="✓")
         yield Static(id="review-summary", markup=False)
+        yield Static(id="draft-status", markup=False)  # shown only for a postmortem prepared from a draft
         with Horizontal(id="review-main"):
             yield ProposalList(id="proposals", empty_text="Nothing was proposed for this meeting.")
             with Vertical(id="review-side"):
@@ -115,11 +119,19 @@ class ReviewScreen(Screen[None]):
         if pm.failed_windows:
             summary.append(f"  {len(pm.failed_windows)} part(s) not analysed", style="bold red")
         self.query_one("#review-summary", Static).update(summary)
+        overview = draft_overview(pm)
+        draft_line = self.query_one("#draft-status", Static)
+        draft_line.display = overview is not None
+        draft_line.update(overview or Text(""))
         self._show_detail()
 
     def _show_detail(self) -> None:
         item = self._current()
-        self.query_one("#detail", Static).update(detail_text(item) if item else Text(""))
+        text = detail_text(item) if item else Text("")
+        if item is not None:
+            drafted = any(i.origin == "draft" for i in self.session.postmortem.all_items())
+            text.append_text(draft_detail(item, drafted=drafted))
+        self.query_one("#detail", Static).update(text)
 
     @on(OptionList.OptionHighlighted, "#proposals")
     def _on_highlight(self) -> None:
@@ -150,6 +162,14 @@ class ReviewScreen(Screen[None]):
     def _decide(self, status: ReviewStatus) -> None:
         item = self._current()
         if item is None:
+            return
+        pending = next((n for n, c in enumerate(item.corrections) if c.status is ReviewStatus.PROPOSED), None)
+        if pending is not None:  # a draft item the meeting contradicted: a/x decide its correction first
+            correction = item.corrections[pending]
+            self._apply(set_correction, self.session, item.id, pending, status)
+            self._refresh(keep=item.id)
+            verb = "Corrected" if status is ReviewStatus.ACCEPTED else "Kept the draft's"
+            self._status(f"{verb} {correction.field}: {one_line(correction.said_value, 60)}")
             return
         self._apply(self.session.set_status, item.id, status)
         self._refresh(keep=item.id)
@@ -338,6 +358,9 @@ class ReviewScreen(Screen[None]):
 
     def on_unmount(self) -> None:
         self.services.player.stop()
+
+    def action_template_notes(self) -> None:
+        self.notify(notes_text(self.session.postmortem), title="Template notes", markup=False, timeout=12)
 
     def _status(self, message: str, *, error: bool = False) -> None:
         line = self.query_one("#status-line", Static)
