@@ -16,7 +16,7 @@ from assistant.domain.postmortem import (
 )
 from assistant.domain.transcript import Segment
 from assistant.live.controller import LiveController
-from assistant.live.events import AsrStatus, ProposalsExtracted, SegmentsCommitted, WorkerFailed
+from assistant.live.events import AsrStatus, AudioStatus, ProposalsExtracted, SegmentsCommitted, WorkerFailed
 from assistant.live.scheduler import ExtractionScheduler
 from assistant.session import Session
 from assistant.tui.scripted import ManualClock
@@ -154,4 +154,16 @@ def test_repeated_bad_answers_skip_to_the_next_lines(tmp_path: Path) -> None:
     clock.t += 2
     controller.tick()
     assert [s.id for s in llm.jobs[-1].segments][-2:] == [2, 3]  # live extraction goes on
+    session.close()
+
+
+def test_a_meeting_past_90_minutes_gets_one_template_notice(tmp_path: Path) -> None:
+    controller, session, _, _, out = _controller(tmp_path)
+    controller.handle(AudioStatus(level_dbfs=-30.0, dropped_s=0.0, recorded_s=89 * 60.0))
+    assert not [r for r in out if r["type"] == "notice"] and not controller.state.template_notice
+    for minutes in (91, 92):
+        controller.handle(AudioStatus(level_dbfs=-30.0, dropped_s=0.0, recorded_s=minutes * 60.0))
+    [notice] = [r for r in out if r["type"] == "notice"]
+    assert notice["kind"] == "long_meeting" and "91 minutes" in notice["message"]
+    assert controller.state.template_notice == notice["message"]
     session.close()

@@ -56,6 +56,16 @@ def business_days_between(start: dt.date, end: dt.date) -> int:
     return int(np.busday_count(start + day, end + day))
 
 
+def long_meeting_note(seconds: float) -> TemplateNote | None:
+    """The note for a meeting `seconds` long, when that is past the template's 90 minutes."""
+    if seconds <= MAX_MEETING_MIN * 60:
+        return None
+    ran = f"The meeting ran {int(seconds // 60)} minutes"
+    return TemplateNote(
+        NoteKind.LONG_MEETING, f"{ran}; the template keeps it to 60–{MAX_MEETING_MIN} (split it in two sessions)."
+    )
+
+
 def _live(item: Item | None) -> bool:
     return item is not None and item.status is not ReviewStatus.REJECTED
 
@@ -75,9 +85,8 @@ def template_notes(pm: Postmortem, meeting_s: float | None = None) -> list[Templ
             late = f"The meeting is {days} business days after the incident"
             note(NoteKind.LATE_MEETING, f"{late}; the template asks for it within {MAX_BUSINESS_DAYS}.")
     length = meeting_s if meeting_s is not None else d.duration_s
-    if length is not None and length > MAX_MEETING_MIN * 60:
-        ran = f"The meeting ran {int(length // 60)} minutes"
-        note(NoteKind.LONG_MEETING, f"{ran}; the template keeps it to 60–{MAX_MEETING_MIN} (split it in two sessions).")
+    if length is not None and (long := long_meeting_note(length)):
+        notes.append(long)
     if not (d.facilitator or "").strip():
         note(NoteKind.NO_FACILITATOR, "No facilitator is named.")
     if not _live(pm.impact.duration):

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from assistant.checks.template import long_meeting_note
 from assistant.domain.postmortem import Item
 from assistant.extraction.extractor import known_items
 from assistant.extraction.windows import estimate_tokens
@@ -51,6 +52,8 @@ class LiveState:
     recorded_s: float = 0.0
     stream_ended: bool = False
     errors: list[str] = field(default_factory=list)
+    template_notice: str = ""
+    """The template's note once the meeting runs past 90 minutes; empty before."""
     llm_note: str = ""
     """Why extraction is behind ("LLM unreachable, retry 3 in 8 s"); empty while it works."""
     llm_retry_at: float | None = None
@@ -110,6 +113,7 @@ class LiveController:
                     self.output({"type": "warning", "message": f"{event.dropped_s:.1f} s of audio dropped"})
                 self.state.level_dbfs, self.state.dropped_s = event.level_dbfs, event.dropped_s
                 self.state.recorded_s = event.recorded_s
+                self._long_meeting_notice()
                 if event.levels is not None:
                     self.state.levels = event.levels
                     for message in self.state.silence.update(event.levels, self.clock()):
@@ -186,6 +190,14 @@ class LiveController:
         return latency
 
     # --- scheduling ------------------------------------------------------------------------------
+
+    def _long_meeting_notice(self) -> None:
+        """The template keeps a meeting to 90 minutes: say so once, when it runs past (a note, no block)."""
+        if self.state.template_notice:
+            return
+        if note := long_meeting_note(self.state.recorded_s):
+            self.state.template_notice = note.text
+            self.output({"type": "notice", "kind": note.kind.value, "message": note.text})
 
     def tick(self) -> None:
         """Call often (e.g. every 100 ms): submits a due window to an idle LLM worker."""
