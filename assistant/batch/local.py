@@ -17,7 +17,19 @@ from multiprocessing.process import BaseProcess
 from assistant.batch.job import Outcome, Task, run_task
 
 
+def _die_with_parent() -> None:
+    """Linux: the kernel kills this worker when the coordinator dies, even by kill -9, so no orphan
+    goes on writing a session the next run's ledger has already given to someone else."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def _worker_main(conn: Connection) -> None:
+    _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     from assistant.memory import limit_heap_growth

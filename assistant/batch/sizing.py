@@ -1,11 +1,12 @@
 """How many recordings run at once, and what one needs (bench/batch_throughput.py measures both).
 
-One job transcribes with faster-whisper on `cpus // jobs` threads and drafts through the LLM server;
-its peak resident memory, measured with the bundled Whisper base on the fixture meetings, is under
-WORKER_MEMORY_MB (speaker attribution adds torch and the CAM++ model). The shared embedded LLM server
-needs LLM_SERVER_MB more. CTranslate2 scales well to 2 threads but not perfectly, and the parts of a
-job that run on one core (decoding, diarization, rules, saving) overlap when two jobs run side by
-side, so one job per core is the default, as far as memory allows.
+One job transcribes with faster-whisper on `cpus // jobs` threads and drafts through the LLM server.
+Its peak resident memory, measured with the bundled Whisper base on a 90 s fixture clip: 455 MB
+without speaker attribution, 898 MB with it (torch + CAM++): WORKER_MEMORY_MB rounds that up. The shared
+embedded LLM server needs LLM_SERVER_MB more. On 2 cores, two 1-thread jobs did 1.61x the recordings
+per hour of one 2-thread job (same run): CTranslate2 gains little from its second thread on these
+short pieces, and the single-core parts of a job (decoding, diarization, rules, saving) overlap. So the
+default is one job per core, as far as memory allows.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import os
 from assistant.config import Settings
 
 WORKER_MEMORY_MB = 1200
-"""One job's peak RSS with Whisper base and speaker attribution on (measured ~0.9 GB; rounded up)."""
+"""One job's peak RSS with Whisper base and speaker attribution on (measured 898 MB; rounded up)."""
 LLM_SERVER_MB = 1700
 """The embedded llama.cpp server's peak RSS (measured 1,545 MB in bench/server_ubatch.py; rounded up)."""
 
