@@ -143,12 +143,34 @@ def test_call_samples_stay_aligned_to_the_mic_when_blocks_arrive_unevenly() -> N
     assert cap.call_padded_seconds == 0.0
 
 
-def test_a_missing_call_stream_is_padded_with_silence_and_counted() -> None:
+class _Late(_Blocks):
+    """A call stream whose second block is late: nothing while the mic's second block is paired, then
+    two blocks at once (None: nothing arrived within that read's timeout)."""
+
+    def __init__(self) -> None:
+        one, two, three = (np.full(1600, v, np.float32) for v in (1, 2, 3))
+        super().__init__([])
+        self.items: list[npt.NDArray[np.float32] | None] = [one, None, None, None, two, three]
+
+    def read(self, timeout: float = 0.1) -> npt.NDArray[np.float32] | None:
+        return self.items.pop(0) if self.items else None
+
+
+def test_a_late_call_block_is_silence_in_its_slot_and_the_channels_stay_aligned() -> None:
+    mic = [np.full(1600, i, dtype=np.float32) for i in range(3)]
+    cap = CallCapture(_Blocks(mic), _Late())  # type: ignore[arg-type]
+    got = [cap.read() for _ in range(3)]
+    assert [float(p[0, 1]) for p in got if p is not None] == [1.0, 0.0, 3.0]  # block 2 came too late
+    assert cap.call_padded_seconds == pytest.approx(0.1) and cap.call_skipped_seconds == pytest.approx(0.1)
+    assert cap.dropped_seconds == pytest.approx(0.1)
+
+
+def test_a_call_stream_that_never_started_is_silence_not_loss() -> None:
     cap = CallCapture(_Blocks([np.ones(1600, np.float32)]), _Blocks([]))  # type: ignore[arg-type]
     pair = cap.read()
     assert pair is not None and pair.shape == (1600, 2)
     assert not pair[:, 1].any()
-    assert cap.call_padded_seconds == pytest.approx(0.1)
+    assert cap.dropped_seconds == 0.0
 
 
 def test_a_call_clock_running_ahead_loses_its_oldest_samples() -> None:

@@ -2,10 +2,12 @@
 
 Two PortAudio streams run on two clocks. The microphone is the master: every microphone block is
 paired with as many call samples, taken from a small FIFO of what the call stream delivered. A call
-stream that lags is waited for briefly, then padded with silence (counted); one that runs ahead by
-more than `MAX_SKEW_S` (a drifting clock) loses its oldest samples (counted). So both channels of the
-recording stay within ~0.1 s of each other, and each block is written to disk as one frame-whole
-write: a crash loses the same ≤ 0.1–0.2 s on both.
+stream that lags is waited for briefly, then padded with silence; the samples that arrive late for
+that slot are dropped (both counted), so the call never slips behind the mic — the echo search
+looks only at the mic hearing the call *later*. One that runs ahead by more than `MAX_SKEW_S` (a
+drifting clock) loses its oldest samples (counted). So both channels of the recording stay within
+~0.1 s of each other, and each block is written to disk as one frame-whole write: a crash loses the
+same ≤ 0.1–0.2 s on both.
 """
 
 from __future__ import annotations
@@ -34,6 +36,9 @@ class CallCapture:
         self._fifo = np.zeros(0, dtype=np.float32)
         self._padded_frames = 0
         self._skipped_frames = 0
+        self._late = 0
+        """Call frames padded since the call stream started: the first that arrive are dropped."""
+        self._call_started = False
         self._levels = (SILENCE_DBFS, SILENCE_DBFS)
 
     @classmethod
@@ -63,7 +68,9 @@ class CallCapture:
         self._fill(n)
         take = self._fifo[:n]
         if take.size < n:
-            self._padded_frames += n - take.size
+            if self._call_started:  # before its first block the call stream had no audio to be late with
+                self._padded_frames += n - take.size
+                self._late += n - take.size
             take = np.concatenate([take, np.zeros(n - take.size, dtype=np.float32)])
         self._fifo = self._fifo[n:]
         pair = np.stack([block, take], axis=1).astype(np.float32)
@@ -84,7 +91,13 @@ class CallCapture:
                 continue
             chunks.append(got)
             have += got.size
+            self._call_started = True
         fifo = np.concatenate(chunks) if len(chunks) > 1 else self._fifo
+        if self._late and fifo.size > n:  # audio for slots already recorded as silence
+            drop = min(self._late, fifo.size - n)
+            self._late -= drop
+            self._skipped_frames += drop
+            fifo = fifo[drop:]
         excess = fifo.size - n - round(MAX_SKEW_S * SAMPLE_RATE)
         if excess > 0:
             self._skipped_frames += excess
@@ -98,7 +111,8 @@ class CallCapture:
 
     @property
     def dropped_seconds(self) -> float:
-        return self.mic.dropped_seconds + self.call.dropped_seconds
+        """Audio lost on either side, call audio recorded as silence because it came late included."""
+        return self.mic.dropped_seconds + self.call.dropped_seconds + self.call_padded_seconds
 
     @property
     def level(self) -> float:
