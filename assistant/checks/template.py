@@ -10,8 +10,6 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-import numpy as np
-
 from assistant.domain.postmortem import Item, Postmortem, ReviewStatus
 
 MAX_BUSINESS_DAYS = 5
@@ -52,6 +50,8 @@ _RESOLUTION = re.compile(
 
 def business_days_between(start: dt.date, end: dt.date) -> int:
     """Mon–Fri days after `start` up to and including `end` (a Friday incident met on Monday: 1)."""
+    import numpy as np  # here, not at import: the exporters import this module and must stay light
+
     day = dt.timedelta(days=1)
     return int(np.busday_count(start + day, end + day))
 

@@ -39,8 +39,7 @@ from assistant.live.models import MeetingModels
 from assistant.live.scheduler import ExtractionScheduler
 from assistant.live.voices import Diarizer, LiveVoices, VoiceWorker, final_speakers
 from assistant.live.workers import Emit, JobQueue
-from assistant.session import Session
-from assistant.session.drafts import meeting_without_drafts, merge_meeting
+from assistant.session import Session, drafts
 from assistant.session.vocabulary import meeting_hotwords
 from assistant.speakers.names import SpeakerNames, transcript_labels
 from assistant.speakers.sides import name_facilitator
@@ -379,13 +378,12 @@ class FinalPass:
         # draft, so what the whole meeting no longer supports is dropped (reviewed items stay).
         segments = session.named_transcript.segments
         details = session.details.model_copy(deep=True)
-        # Without a prepared draft's items: those are compared with the result (`merge_meeting`), not reworked.
-        draft = meeting_without_drafts(session.postmortem)
+        draft = drafts.meeting_without_drafts(session.postmortem)  # a prepared draft is compared, not reworked
         before = len(draft.windows)
         meeting.output({"type": "final_pass", "segments": len(segments)})
         final = yield FinalJob("extraction", lambda progress: extractor.extract(segments, details, draft, progress))
         assert isinstance(final, Postmortem)
-        merge_meeting(session, final, final=True)
+        drafts.merge_meeting(session, final, final=True)
         if meeting.marks is not None:
             now = meeting.controller.clock()
             meeting.marks.final(session.postmortem, now, meeting.controller.meeting_time(now))
