@@ -125,7 +125,7 @@ def test_a_live_meeting_corrects_the_draft_and_a_second_session_continues_it(tmp
         assert action.origin == "draft" and action.draft_state is DraftState.CONFIRMED, action
         assert action.confirmed_by is not None and action.confirmed_by.start is not None
         assert action.confirmed_by.start >= two.start_s and "schema check" in action.confirmed_by.quote
-        assert any("runbook" in a.action.lower() and a.evidence.start >= two.start_s for a in added), added
+        assert any("runbook" in a.action.lower() and (a.evidence.start or 0.0) >= two.start_s for a in added), added
         # What the first session decided stays: the correction, the added restart.
         assert [_digits(c.said_value) for e in pm.timeline for c in e.corrections] == ["1228"]
     md = run_cli("export", "live", "--sessions-dir", root).stdout
