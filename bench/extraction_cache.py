@@ -25,12 +25,26 @@ def prompts_digest(folder: Path) -> str:
     return h.hexdigest()[:10]
 
 
+RULES = ROOT / "assistant" / "extraction" / "rules"
+
+
+def rules_digest() -> str:
+    """Hash of the rules engine's source: a changed rule reads the meetings again instead of scoring
+    cached items it no longer writes (the hybrid engine's items are the rules')."""
+    h = hashlib.sha1()
+    for path in sorted(RULES.glob("*.py")):
+        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()[:10]
+
+
 def system_digest(system: System, settings: Settings, prompts_folder: Path) -> str:
     """Everything that changes a system's LLM answers, besides the meeting: prompts and settings."""
     llm = settings.llm
     shared = f"{llm.gguf}|{llm.base_url}|{llm.model}|{llm.n_ctx}|{llm.max_output_tokens}|{llm.temperature}"
     if system in ENGINES:
         own = f"{prompts_digest(prompts_folder)}|{llm.window_tokens}|{llm.reasks}|{ENGINES[system]}"
+        if ENGINES[system] == "hybrid":
+            own += f"|{rules_digest()}"
     else:
         own = f"{BASELINE_SYSTEM}|{BASELINE_USER}|{CONTEXT_MARGIN}|{llm.reasks}"
     return hashlib.sha1(f"{shared}|{own}".encode()).hexdigest()[:10]

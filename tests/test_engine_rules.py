@@ -104,6 +104,28 @@ def test_addressee_who_declines_owns_nothing() -> None:
     assert not pm.action_items
 
 
+def test_a_request_of_nobody_by_name_is_owned_by_whoever_takes_it_on() -> None:
+    pm = draft("Nadia: Could you send everyone the load test results before Friday?", "Beth: Yes, I will.")
+    (item,) = pm.action_items
+    assert item.owner == "Beth" and item.due_date == dt.date(2026, 3, 6) and "load test results" in item.action
+    assert item.evidence.segment_ids == [0, 1] and not pm.open_questions
+
+
+@pytest.mark.parametrize(
+    "turns",
+    [
+        ("Nadia: Could you remind me what the alert threshold was?", "Omar: Yes, it was ninety percent."),
+        ("Nadia: Can you point it this way, please?", "Omar: Sure."),
+        ("Nadia: Can you check the other renewal jobs?", "Omar: No, I'm out all next week."),
+        ("Nadia: Can you check the other renewal jobs?", "Omar: Okay, moving on to the timeline."),
+        ("Nadia: Could you walk us through the timeline?", "Omar: Sure. At 14:02 the deploy went out."),
+    ],
+    ids=["asks-for-words", "in-the-room", "declined", "not-taken-on", "facilitation"],
+)
+def test_requests_nobody_takes_on_or_that_ask_for_words_are_no_action(turns: tuple[str, str]) -> None:
+    assert not draft(*turns).action_items
+
+
 def test_two_person_offer_resolved_to_one_owner() -> None:
     pm = draft(
         "Ines: Beth and I can write the capacity report.",

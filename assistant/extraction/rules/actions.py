@@ -24,7 +24,9 @@ _NOT_A_TASK = re.compile(
     r"try to remember|tell you|explain\b|play devil|note\b|leave it there|stop there|wrap up|take (?:a|the) (?:question|look at the clock)|"
     r"turn it over|hand it over|come back to (?:that|this|it)|get (?:back to )?you|see you|talk to you|"
     r"repeat|skip|move on|mention\b|do the (?:timeline|whys|intro)|facilitate|chair|host|"
-    r"(?:probably|maybe)\s+(?:be|start|say)\b|never\b|not\b)",
+    r"(?:probably|maybe)\s+(?:be|start|say)\b|never\b|not\b|"
+    # What happens to someone is no task: "I'm gonna get kicked if I don't do it".
+    r"get (?:kicked|fired|killed|yelled at|told off|in trouble|blamed|sued|paged|woken)\b)",
     re.I,
 )
 # Requests that run the meeting, not work after it: "David, can you start with the timeline?".
@@ -48,7 +50,9 @@ _FIRST_PERSON = re.compile(
 # the cost", "we should remember the budget", "we need to start wrapping up".
 _MINDSET = (
     r"consider\b|remember\b|think\b|reflect\b|keep in mind|bear in mind|be aware|realis|realiz|understand\b|"
-    r"accept\b|admit\b|wrap\b|start wrapping|hurry\b|get started|carry on|continue\b|imagine\b|assume\b"
+    r"accept\b|admit\b|wrap\b|start wrapping|hurry\b|get started|carry on|continue\b|imagine\b|assume\b|know\b|"
+    # Running this meeting, not work after it: "we have to close this meeting".
+    r"(?:close|end|finish|adjourn|leave)\b[^.?!]{0,24}\b(?:this|the)\s+(?:\w+\s+)?(?:meeting|call|session)\b"
 )
 _OWNED_VERB = r"(?:will|'ll|is going to|is gonna|agreed to|has agreed to|volunteered to|offered to|should|needs to|has to|owns|takes|is taking|is on|is owning|can take|can own|will own|will take)"
 _GROUP = re.compile(
@@ -244,6 +248,18 @@ def find_actions(sentences: Sequence[Sentence], names: Sequence[str], skip: set[
             task = task[:1].upper() + task[1:]
             out.append(ActionFind(s.index, task, who, d, sorted(set(cited))))
             continue
+        # 2b. "Could you send us the slides?" — "Yes, I will.": asked of nobody by name, owned by whoever
+        # takes it on in the next turn (their attributed speaker; unresolved while anonymous).
+        if who is None and s.is_question and s.index not in used:
+            found = _taken_request(s, text, replies)
+            if found is not None:
+                taker, rest, offset = found
+                d, dcited = _due_near(sentences, s.index, [taker])
+                task = _task_text(rest, due_span if d == due else None, offset)
+                task = task[:1].upper() + task[1:]
+                out.append(ActionFind(s.index, task, taker.speaker, d, sorted({s.index, taker.index, *dcited})))
+                used.add(taker.index)
+                continue
         # 3. "<Name> will…" / "<Name>'ll…".
         m = named.search(text)
         if m and not s.is_question:
@@ -282,6 +298,49 @@ def find_actions(sentences: Sequence[Sentence], names: Sequence[str], skip: set[
                 before = sentences[s.index - 1]
                 out.append(ActionFind(s.index, tidy(before.text), m.group("who"), due, [before.index, s.index]))
     return [a for a in out if len([w for w in content_words(a.action) if w not in _SOCIAL]) >= 2]
+
+
+_REQUEST_OPEN = re.compile(r"\b(?:can|could|would|will) you\s+(?:please\s+)?(?:mind\s+)?", re.I)
+# Asking for words, not work: "could you remind me what the threshold was?", "can you hear me?".
+_ASKS_FOR_WORDS = re.compile(
+    r"^(?:remind|tell|show|let (?:me|us) know|say|hear|see|repeat|confirm|check (?:if|whether|that) (?:i|we|you)|"
+    r"clarify|explain|describe|give (?:me|us) (?:a|an|the)? ?(?:sec|second|minute|moment)|hold on|wait|"
+    r"believe|imagine|think|guess|recall|remember)\b",
+    re.I,
+)
+# Taking a request on: a yes, or saying they will. Not "Yes, it was ninety percent" (an answer), and not a
+# bare "Okay" (how a facilitator moves on as often as how a person agrees).
+_TAKES_IT = re.compile(
+    r"^(?:(?:well|so|um|uh|oh|okay|ok|right)[,.]?\s+)*(?:yes|yeah|yep|yup|sure|of course|absolutely|certainly|"
+    r"will do|on it|no problem|happy to|i can do that|i can do it|i'll do (?:it|that)|i will\b|i can\b|i'll\b|"
+    r"i'll take (?:it|that))\b",
+    re.I,
+)
+# "Can you point it this way?", "could you pass that over?": something in the room, not a task.
+_ONLY_A_PRONOUN = re.compile(
+    r"^\w+\s+(?:it|this|that|them|these|those)\b(?:\s+(?:this|that)\s+way|\s+(?:over|here|there|up|down|off|on|back|"
+    r"around|again))*\W*(?:please)?\W*$",
+    re.I,
+)
+_ANSWERS_INSTEAD = re.compile(r"^\W*\w+\W+(?:it|that|there|this|they|he|she)(?:'s| is| was| were| are| had)\b", re.I)
+
+
+def _taken_request(s: Sentence, text: str, replies: Sequence[Sentence]) -> tuple[Sentence, str, int] | None:
+    """A "can/could/would you …?" request of someone not named, taken on by the next speaker: (their
+    reply, the task words, where they start in `text`); None when nobody took it on or it asks for words."""
+    opens = list(_REQUEST_OPEN.finditer(text))
+    if not opens or _FACILITATION.search(text) or _REASSIGN.search(text):
+        return None
+    m = opens[-1]  # "would you mind, at the end, could you send…": the last one asks for the task
+    rest = re.sub(r"^(?:if you (?:could|can)\s+)?", "", text[m.end() :], flags=re.I)
+    if _ASKS_FOR_WORDS.match(rest) or len(content_words(rest)) < 2 or _ONLY_A_PRONOUN.match(rest):
+        return None
+    reply = next((r for r in replies if r.speaker and r.speaker != s.speaker), None)
+    if reply is None or REFUSE.search(reply.text) or not _TAKES_IT.match(reply.text):
+        return None
+    if _ANSWERS_INSTEAD.match(reply.text) and not re.search(r"\bi(?:'ll| will| can)\b", reply.text, re.I):
+        return None
+    return reply, rest, m.end()
 
 
 # What leads from a task to the two people named for it: "<task>, that is either Tom or Megan", "<task>: Laura or…".
