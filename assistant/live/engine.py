@@ -14,6 +14,7 @@ from assistant.live.sides import SideTagger
 from assistant.live.voices import Embedder, VoiceWorker
 from assistant.live.workers import AsrWorker, AudioPump, Emit, LlmWorker
 from assistant.session import Session
+from assistant.speakers.sides import name_facilitator
 from assistant.speakers.voiceprints import MIN_SIMILARITY
 from assistant.transcription.protocol import WordTranscriber
 from assistant.transcription.streaming import LIVE_STREAM, StreamingTranscriber
@@ -38,6 +39,8 @@ class LiveEngine:
         # A call (`record --call`): one two-channel recording, mic left, call right.
         self.call = getattr(source, "channels", 1) == 2
         self.recorder = WavRecorder(session.audio_path, resume=self.time_offset > 0, channels=2 if self.call else 1)
+        if self.call and name_facilitator(names := session.speakers, session.details.facilitator):
+            session.set_speakers(names)  # mic lines are the facilitator's (S1); built on the owner thread
         hotwords = list(hotwords) if hotwords is not None else [*session.details.attendees]
         stream = StreamingTranscriber(transcriber, hotwords=hotwords, first_id=session.next_segment_id, **LIVE_STREAM)
         self._asr_queue: queue.Queue[Audio | None] = queue.Queue()

@@ -42,7 +42,6 @@ from assistant.live.workers import Emit, JobQueue
 from assistant.session import Session, drafts
 from assistant.session.vocabulary import meeting_hotwords
 from assistant.speakers.names import SpeakerNames, transcript_labels
-from assistant.speakers.sides import name_facilitator
 from assistant.speakers.voiceprints import MIN_SIMILARITY
 
 Progress = Callable[[int, int], None]
@@ -166,8 +165,6 @@ class Meeting:
         hotwords = meeting_hotwords(session.details, settings, session=session.name)
         engine = LiveEngine(session, source, models.transcriber, models.extractor, emit, voices=models.diarizer,
                             min_similarity=settings.speakers.min_similarity, hotwords=hotwords)  # fmt: skip
-        if engine.call and name_facilitator(names := session.speakers, session.details.facilitator):
-            session.set_speakers(names)  # a call's mic lines are the facilitator's (label S1)
         return cls(session, engine, extractor=models.extractor, diarizer=models.diarizer,
                    speakers_off=models.speakers_off, window_tokens=settings.llm.window_tokens,
                    min_similarity=settings.speakers.min_similarity, output=output, clock=clock,
