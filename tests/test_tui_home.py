@@ -255,3 +255,36 @@ def test_every_review_key_is_a_palette_command(tmp_path: Path) -> None:
             assert session.postmortem.action_items[0].status is ReviewStatus.ACCEPTED
 
     run_home(tmp_path, scenario)
+
+
+def test_next_session_continues_a_live_recording_into_the_same_postmortem(tmp_path: Path) -> None:
+    """C on the home screen is `record --continue`: refused in the status line for a session without a
+    live recording; with one, the next session is marked where the recording ends and recording resumes."""
+    import wave
+
+    seed_session(tmp_path, "imported")
+    seed_session(tmp_path, "recorded")
+    with Session.open(tmp_path, "recorded", readonly=True) as session:
+        audio = session.audio_path
+    with wave.open(str(audio), "wb") as f:
+        f.setnchannels(1)
+        f.setsampwidth(2)
+        f.setframerate(16000)
+        f.writeframes(b"\0\0" * 16000 * 3)
+
+    async def scenario(app: PostmortemApp, pilot: Pilot[int]) -> None:
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        home.query_one(DataTable).move_cursor(row=[r[0] for r in rows(app)].index("imported"))
+        await pilot.press("C")
+        await pilot.pause()
+        assert "has no live recording to continue" in status(app)
+        home.query_one(DataTable).move_cursor(row=[r[0] for r in rows(app)].index("recorded"))
+        await pilot.press("C")
+        await until(pilot, lambda: isinstance(app.screen, LiveScreen))
+        screen = app.screen
+        assert isinstance(screen, LiveScreen) and screen.resumed
+
+    run_home(tmp_path, scenario)
+    with Session.open(tmp_path, "recorded", readonly=True) as session:
+        assert [(p.index, p.start_s) for p in session.details.parts] == [(1, 0.0), (2, 3.0)]

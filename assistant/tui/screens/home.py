@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from assistant.errors import AssistantError
 from assistant.export.clock import meeting_clock
 from assistant.session import SessionInfo, list_sessions
+from assistant.session.parts import start_next_part
 from assistant.tui.format import one_line
 from assistant.tui.navigation import NewMeeting, OpenSession
 from assistant.tui.services import Services
@@ -30,6 +31,7 @@ class HomeScreen(Screen[None]):
         Binding("i", "import_recording", "Import"),
         Binding("enter", "open", "Review", show=False),
         Binding("r", "resume", "Resume", tooltip="Continue recording the selected session"),
+        Binding("C", "next_session", "Next session", show=False, tooltip="Record the postmortem's next session"),
         Binding("a", "actions", "Actions", tooltip="Action items of every session"),
         # Not in the footer (it would push Help out at 80 columns): the search box itself says "/".
         Binding("slash", "search", "Search", key_display="/", show=False, tooltip="Search every session"),
@@ -118,6 +120,19 @@ class HomeScreen(Screen[None]):
         self._open(resume=False)
 
     def action_resume(self) -> None:
+        self._open(resume=True)
+
+    def action_next_session(self) -> None:
+        """`record --continue`: the selected postmortem's next meeting, into the same document."""
+        name = self.selected
+        if name is None or self.infos[name].state == "corrupt":
+            return
+        try:
+            number = start_next_part(self.services.sessions_root, name, self.services.now().date())
+        except AssistantError as exc:
+            self._status(exc.message, error=True)
+            return
+        self._status(f"Recording session {number} of {name}")
         self._open(resume=True)
 
     def _open(self, *, resume: bool) -> None:
