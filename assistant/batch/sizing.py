@@ -1,8 +1,9 @@
 """How many recordings run at once, and what one needs (bench/batch_throughput.py measures both).
 
 One job transcribes with faster-whisper on `cpus // jobs` threads and drafts through the LLM server.
-Its peak resident memory, measured with the bundled Whisper base on a 90 s fixture clip: 455 MB
-without speaker attribution, 898 MB with it (torch + CAM++): WORKER_MEMORY_MB rounds that up. The shared
+Its peak resident memory with the bundled Whisper base: 455 MB without speaker attribution, 898 MB
+with it (torch + CAM++) on a 90 s clip, 1,464 MB in a Ray worker after two 3-minute fixture meetings
+(diarization grows with the meeting; Ray adds its own): WORKER_MEMORY_MB rounds that up. The shared
 embedded LLM server needs LLM_SERVER_MB more. On 2 cores, two 1-thread jobs did 1.61x the recordings
 per hour of one 2-thread job (same run): CTranslate2 gains little from its second thread on these
 short pieces, and the single-core parts of a job (decoding, diarization, rules, saving) overlap. So the
@@ -15,8 +16,8 @@ import os
 
 from assistant.config import Settings
 
-WORKER_MEMORY_MB = 1200
-"""One job's peak RSS with Whisper base and speaker attribution on (measured 898 MB; rounded up)."""
+WORKER_MEMORY_MB = 1600
+"""One job's peak RSS with Whisper base and speaker attribution on (measured up to 1,464 MB; rounded up)."""
 LLM_SERVER_MB = 1700
 """The embedded llama.cpp server's peak RSS (measured 1,545 MB in bench/server_ubatch.py; rounded up)."""
 
