@@ -24,8 +24,8 @@ LINES = [
     ("Karen", "So the webhook queue started backing up at 09:15 on Tuesday."),
     ("Karen", "OK, who takes the dashboard panel for the queue depth?"),
     ("Ben", "Ben will add the queue depth panel by the fist."),
-    ("Karen", "Pre-a, can you add a retry cap to the worker template by Thursday?"),
-    ("Priya", "Sure, I can do that."),
+    ("Karen", "And Pre-a will add a retry cap to the worker template by Thursday."),
+    ("Priya", "Sounds good, thanks."),
 ]
 
 
@@ -89,7 +89,7 @@ def test_reextraction_reads_the_corrected_line(session: Session) -> None:
 def test_a_corrected_name_yields_the_item_the_slip_hid(session: Session) -> None:
     before = {a.id for a in session.postmortem.action_items}
     assert not any("retry cap" in a.action for a in session.postmortem.action_items)
-    session.correct_line(3, "Priya, can you add a retry cap to the worker template by Thursday?")
+    session.correct_line(3, "And Priya will add a retry cap to the worker template by Thursday.")
     reading = reread_line(3, session.postmortem, session.named_transcript, session.details)
     _, added = session.apply_reading(reading)
     assert added >= 1

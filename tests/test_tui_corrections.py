@@ -33,8 +33,8 @@ NAME = "inc-7-corrections"
 LINES = [
     ("Karen", "So the webhook queue started backing up at 09:15 on Tuesday."),
     ("Ben", "Ben will add the queue depth panel by the fist."),
-    ("Karen", "[bold]Pre-a[/], can you add a retry cap to the worker template by Thursday?"),
-    ("Priya", "Sure, I can do that."),
+    ("Karen", "And [bold]Pre-a[/] will add a retry cap to the worker template by Thursday."),
+    ("Priya", "Sounds good, thanks."),
 ]
 
 
@@ -92,7 +92,12 @@ def test_correct_the_evidence_line_recheck_reread_and_undo(root: Path, capsys: p
 
 
 def test_a_corrected_name_brings_the_hidden_item_and_markup_stays_text(root: Path) -> None:
+    def has_cap() -> bool:
+        with Session.open(root, NAME, readonly=True) as s:
+            return any("retry cap" in a.action and a.owner == "Priya" for a in s.postmortem.action_items)
+
     async def scenario(app: PostmortemApp, pilot: Pilot[int]) -> None:
+        assert not has_cap()  # the slip hides it
         evidence = app.screen.query_one(EvidenceTranscript)
         for _ in range(3):
             await pilot.press("right_square_bracket")
@@ -100,23 +105,18 @@ def test_a_corrected_name_brings_the_hidden_item_and_markup_stays_text(root: Pat
         await pilot.press("c")
         await until(pilot, lambda: isinstance(app.screen, CorrectLineDialog))
         # Transcript text is untrusted: the dialog shows "[bold]" as typed, not as markup.
-        assert app.screen.query_one("#correct-input", Input).value.startswith("[bold]Pre-a[/]")
+        assert app.screen.query_one("#correct-input", Input).value.startswith("And [bold]Pre-a[/]")
         app.screen.query_one(
             "#correct-input", Input
-        ).value = "Priya, can you add a retry cap to the worker template by Thursday?"
+        ).value = "And Priya will add a retry cap to the worker template by Thursday."
         await pilot.press("enter")
         await until(pilot, lambda: not isinstance(app.screen, CorrectLineDialog))
         await pilot.press("R")
-
-        def has_cap() -> bool:
-            with Session.open(root, NAME, readonly=True) as s:
-                return any("retry cap" in a.action and a.owner == "Priya" for a in s.postmortem.action_items)
-
         await until(pilot, has_cap)
 
     run_review(root, NAME, scenario)
     path = root / NAME / "corrections.json"
-    assert json.loads(path.read_text())["lines"]["2"]["original"].startswith("[bold]Pre-a[/]")
+    assert json.loads(path.read_text())["lines"]["2"]["original"].startswith("And [bold]Pre-a[/]")
 
 
 def test_correct_a_line_during_the_live_meeting(tmp_path: Path) -> None:
