@@ -183,19 +183,23 @@ def cmd_record(args: argparse.Namespace) -> int:
         number = start_next_part(settings.storage.sessions_root, args.continue_session, args.meeting_date)
         print(f"assistant: recording session {number} of {args.continue_session}", file=sys.stderr)
         args.session = args.continue_session
+    if args.call and args.from_file is not None:
+        raise ConfigError("--call records the live microphone and system output; it cannot be used with --from-file")
+    if args.system_device is not None and not args.call:
+        raise ConfigError("--system-device needs --call")
     if not args.headless:
         if args.name_first_speaker:
             raise ConfigError("--name-first-speaker needs --headless (in the TUI, press n on a line to name its voice)")
         code: int = _tui().run_record(
             settings, details, session_name=args.session, device=args.device, from_file=args.from_file,
-            no_llm=args.no_llm,
+            no_llm=args.no_llm, call=args.call, system_device=args.system_device,
         )  # fmt: skip
         return code
     from assistant.live.headless import run_headless
 
     return run_headless(
         settings, details, session_name=args.session, device=args.device, from_file=args.from_file, no_llm=args.no_llm,
-        speed=args.speed, name_first_speaker=args.name_first_speaker,
+        speed=args.speed, name_first_speaker=args.name_first_speaker, call=args.call, system_device=args.system_device,
     )  # fmt: skip
 
 
@@ -263,6 +267,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("record", help="record a live meeting (TUI; --headless prints JSON lines)")
     p.add_argument("--headless", action="store_true", help="no TUI: JSON lines on stdout until Ctrl-C/SIGTERM")
     p.add_argument("--device", help="input device index or name (see `assistant devices`)")
+    p.add_argument("--call", action="store_true", help="a video call: record the microphone and the system output")
+    p.add_argument("--system-device", help="with --call: the call's audio (default: the default output's monitor)")
     p.add_argument("--session", help="session name (resumes it if it exists)")
     p.add_argument("--continue", dest="continue_session", metavar="SESSION",
                    help="record the next session of this postmortem (one document, both recordings)")  # fmt: skip
