@@ -21,7 +21,7 @@ from assistant.export.atomic import atomic_write_text
 from assistant.extraction.client import ChatClient
 from assistant.extraction.extractor import WindowProgress
 from assistant.extraction.factory import make_extractor, open_extractor
-from assistant.session.vocabulary import meeting_hotwords
+from assistant.session.vocabulary import meeting_hotwords, snap_terms
 from assistant.speakers.filemode import Attribution, attribute_recording
 from assistant.speakers.names import (
     SpeakerNames,
@@ -66,8 +66,8 @@ class ProcessResult:
     attribution_off: str | None = None
 
 
-def hotwords_for(details: MeetingDetails, settings: Settings, *, session: str | None = None) -> list[str]:
-    return meeting_hotwords(details, settings, session=session)
+def hotwords_for(details: MeetingDetails, settings: Settings) -> list[str]:
+    return meeting_hotwords(details, settings)
 
 
 def draft_postmortem(
@@ -110,7 +110,8 @@ def process_recording(
     """`transcriber` and `client` replace the configured speech model and LLM (tests pass fakes).
     `on_transcript` gets the transcript before extraction starts (`process --session` stores it then)."""
     options = speaker_options or SpeakerOptions()
-    transcript = transcribe_file(path, settings, hotwords_for(details, settings), asr_progress, transcriber)
+    transcript = transcribe_file(path, settings, hotwords_for(details, settings), asr_progress, transcriber,
+                                 snap_terms=snap_terms(settings))  # fmt: skip
     out_dir.mkdir(parents=True, exist_ok=True)
     stem = path.stem
     transcript_path = out_dir / f"{stem}.transcript.json"

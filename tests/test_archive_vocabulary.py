@@ -9,7 +9,7 @@ from pathlib import Path
 from assistant.config import Settings, StorageSettings
 from assistant.domain.transcript import Segment, Transcript, Word
 from assistant.session import Session
-from assistant.session.vocabulary import archive_vocabulary, meeting_hotwords
+from assistant.session.vocabulary import archive_vocabulary, meeting_hotwords, snap_terms
 from assistant.speakers.names import SpeakerNames
 from assistant.transcription.vocabulary import snap_transcript
 from tests.support.session_data import details
@@ -39,16 +39,17 @@ def test_corrections_names_and_attendees_newest_first(tmp_path: Path) -> None:
     assert len(archive_vocabulary(root, limit=2)) == 2
 
 
-def test_meeting_hotwords_put_the_meeting_first_and_can_leave_the_archive_out(tmp_path: Path) -> None:
+def test_the_archive_spells_words_but_is_never_prompted(tmp_path: Path) -> None:
     root = tmp_path / "sessions"
     with _session(root, "old", dt.datetime(2026, 1, 5).astimezone(), ["Siobhan"], "Hi."):
         pass
     settings = Settings(storage=StorageSettings(sessions_dir=root))
     settings.asr.vocabulary = ["pgbouncer"]
     meeting = details(attendees=["Karen", "Ben"], facilitator="Karen")
-    assert meeting_hotwords(meeting, settings) == ["Karen", "Ben", "pgbouncer", "Siobhan"]
-    settings.asr.archive_vocabulary = False
     assert meeting_hotwords(meeting, settings) == ["Karen", "Ben", "pgbouncer"]
+    assert snap_terms(settings) == ["Siobhan"]
+    settings.asr.archive_vocabulary = False
+    assert snap_terms(settings) == []
 
 
 def test_a_name_from_an_earlier_session_spells_a_later_slip(tmp_path: Path) -> None:

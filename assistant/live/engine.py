@@ -31,6 +31,7 @@ class LiveEngine:
         voices: Embedder | None = None,
         min_similarity: float = MIN_SIMILARITY,
         hotwords: Sequence[str] | None = None,
+        snap_terms: Sequence[str] = (),
     ) -> None:
         self.session = session
         self.source = source
@@ -42,7 +43,8 @@ class LiveEngine:
         if self.call and name_facilitator(names := session.speakers, session.details.facilitator):
             session.set_speakers(names)  # mic lines are the facilitator's (S1); built on the owner thread
         hotwords = list(hotwords) if hotwords is not None else [*session.details.attendees]
-        stream = StreamingTranscriber(transcriber, hotwords=hotwords, first_id=session.next_segment_id, **LIVE_STREAM)
+        stream = StreamingTranscriber(transcriber, hotwords=hotwords, snap_terms=snap_terms,
+                                      first_id=session.next_segment_id, **LIVE_STREAM)  # fmt: skip
         self._asr_queue: queue.Queue[Audio | None] = queue.Queue()
         self.pump = AudioPump(source, self.recorder, self._asr_queue, emit)
         self.asr = AsrWorker(stream, self._asr_queue, emit, time_offset=self.time_offset,

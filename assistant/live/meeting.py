@@ -40,7 +40,7 @@ from assistant.live.scheduler import ExtractionScheduler
 from assistant.live.voices import Diarizer, LiveVoices, VoiceWorker, final_speakers
 from assistant.live.workers import Emit, JobQueue
 from assistant.session import Session, drafts
-from assistant.session.vocabulary import meeting_hotwords
+from assistant.session.vocabulary import meeting_hotwords, snap_terms
 from assistant.speakers.names import SpeakerNames, transcript_labels
 from assistant.speakers.voiceprints import MIN_SIMILARITY
 
@@ -161,10 +161,11 @@ class Meeting:
         clock: Callable[[], float] = time.monotonic,
     ) -> Meeting:
         """The engine around `session` (not started). `emit` is called from the engine's threads."""
-        # The meeting's people and terms, and what earlier sessions taught (corrected terms, names).
-        hotwords = meeting_hotwords(session.details, settings, session=session.name)
+        # The meeting's people and terms prompted; what earlier sessions taught only spells words.
+        hotwords, taught = meeting_hotwords(session.details, settings), snap_terms(settings, session=session.name)
         engine = LiveEngine(session, source, models.transcriber, models.extractor, emit, voices=models.diarizer,
-                            min_similarity=settings.speakers.min_similarity, hotwords=hotwords)  # fmt: skip
+                            min_similarity=settings.speakers.min_similarity, hotwords=hotwords,
+                            snap_terms=taught)  # fmt: skip
         return cls(session, engine, extractor=models.extractor, diarizer=models.diarizer,
                    speakers_off=models.speakers_off, window_tokens=settings.llm.window_tokens,
                    min_similarity=settings.speakers.min_similarity, output=output, clock=clock,

@@ -54,10 +54,18 @@ def archive_vocabulary(root: Path, *, limit: int = ARCHIVE_TERMS, exclude: str |
     return list(dict.fromkeys(terms))[:limit]
 
 
-def meeting_hotwords(details: MeetingDetails, settings: Settings, *, session: str | None = None) -> list[str]:
-    """The recogniser's names and terms for one meeting: its people, the configured vocabulary, then what
-    earlier sessions taught (`asr.archive_vocabulary`; `session`: the one being transcribed, left out)."""
+def meeting_hotwords(details: MeetingDetails, settings: Settings) -> list[str]:
+    """The names and terms Whisper is prompted with for one meeting: its people and the configured
+    vocabulary (the snap pass spells them too)."""
     words = [*details.attendees, *([details.facilitator] if details.facilitator else []), *settings.asr.vocabulary]
-    if settings.asr.archive_vocabulary:
-        words += archive_vocabulary(settings.storage.sessions_root, exclude=session)
     return list(dict.fromkeys(w.strip() for w in words if w and w.strip()))
+
+
+def snap_terms(settings: Settings, *, session: str | None = None) -> list[str]:
+    """What earlier sessions taught, for the snap pass only (`asr.archive_vocabulary`; `session`: the one
+    being transcribed, left out). Not for Whisper's prompt: a prompt grown by two dozen names from other
+    meetings made live tiny.en re-transcribe a meeting's first 20 s on a fixture (the snap pass changes a
+    word only when it is a near-miss spelling of a term, so there the extra terms cost nothing)."""
+    if not settings.asr.archive_vocabulary:
+        return []
+    return archive_vocabulary(settings.storage.sessions_root, exclude=session)

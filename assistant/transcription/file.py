@@ -8,7 +8,7 @@ its end (a pause between words, so no word is cut), with times offset to the who
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import closing
 from pathlib import Path
 
@@ -34,9 +34,11 @@ def transcribe_file(
     progress: ProgressFn | None = None,
     transcriber: Transcriber | None = None,
     vocabulary_pass: bool = True,
+    snap_terms: Sequence[str] = (),
 ) -> Transcript:
     """`transcriber`: the speech model to use (default: Whisper as `settings.asr` says, loaded here);
-    `vocabulary_pass`: snap near-misses of `hotwords` to their spelling (off only to measure it)."""
+    `vocabulary_pass`: snap near-misses of `hotwords` and `snap_terms` (the archive's: never prompted) to
+    their spelling (off only to measure it)."""
     probe_file(path)  # bad input fails before the model loads, with decode_file's one-line errors
     with closing(iter_decoded(path)) as chunks:
         total_hint = duration_hint(path)
@@ -66,7 +68,7 @@ def transcribe_file(
         progress(duration, duration)
     # Names and terms spelled as the meeting details and config spell them ("Pre-a" → "Priya").
     transcript = Transcript(segments=segments, duration=duration, language=language)
-    return snap_transcript(transcript, hotwords) if vocabulary_pass else transcript
+    return snap_transcript(transcript, [*hotwords, *snap_terms]) if vocabulary_pass else transcript
 
 
 def pieces(

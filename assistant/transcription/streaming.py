@@ -82,6 +82,7 @@ class StreamingTranscriber:
         transcriber: WordTranscriber,
         *,
         hotwords: Iterable[str] = (),
+        snap_terms: Iterable[str] = (),
         first_id: int = 0,
         beam_size: int | None = None,
         min_step_s: float = 1.0,
@@ -102,7 +103,8 @@ class StreamingTranscriber:
         a word once this much audio after it has been heard, agreed on or not (None: agreement only)."""
         self.transcriber = transcriber
         self.hotwords = list(hotwords)
-        self._terms = known_terms(self.hotwords)  # committed lines get the names' spelling (vocabulary.py)
+        # Committed lines get the names' spelling (vocabulary.py); `snap_terms` only here, never prompted.
+        self._terms = known_terms([*self.hotwords, *snap_terms])
         self.beam_size = beam_size
         self.min_step_s = min_step_s
         self.max_step_s = max_step_s

@@ -82,10 +82,12 @@ class RealImporter:
     def transcribe(self, recording: Path, details: MeetingDetails, progress: TimeProgress) -> Transcript:
         from assistant.errors import NoSpeechError
         from assistant.pipeline import hotwords_for
+        from assistant.session.vocabulary import snap_terms
         from assistant.speakers.filemode import attribute_recording
         from assistant.transcription.file import transcribe_file
 
-        transcript = transcribe_file(recording, self.settings, hotwords_for(details, self.settings), progress)
+        transcript = transcribe_file(recording, self.settings, hotwords_for(details, self.settings), progress,
+                                     snap_terms=snap_terms(self.settings))  # fmt: skip
         if not transcript.segments:
             raise NoSpeechError(recording.name)
         # Lines labelled S1, S2… (split at speaker changes) before the session stores them; unchanged
