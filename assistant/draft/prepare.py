@@ -11,7 +11,9 @@ from assistant.session.drafts import import_draft
 from assistant.session.store import Session
 
 
-def run_prepare(root: Path, name: str, draft_file: Path) -> int:
+def prepare_session(root: Path, name: str, draft_file: Path) -> str:
+    """Read `draft_file` whole, then save it into session `name` (created when new); the one-line summary
+    of what it brought. The command line and the app's prepare dialog both call this."""
     draft = read_draft(draft_file)  # before any session folder is touched
     with Session.create(root, MeetingDetails(), name, resume=True) as session:
         import_draft(session, draft)
@@ -26,5 +28,9 @@ def run_prepare(root: Path, name: str, draft_file: Path) -> int:
             "other items": len(pm.all_items()),
         }
         counts["other items"] -= sum(v for k, v in counts.items() if k != "other items")
-        print(f"Prepared: {session.name} ({', '.join(f'{v} {k}' for k, v in counts.items())})")
+        return f"Prepared: {session.name} ({', '.join(f'{v} {k}' for k, v in counts.items())})"
+
+
+def run_prepare(root: Path, name: str, draft_file: Path) -> int:
+    print(prepare_session(root, name, draft_file))
     return 0

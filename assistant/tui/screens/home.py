@@ -33,6 +33,7 @@ class HomeScreen(Screen[None]):
         Binding("r", "resume", "Resume", tooltip="Continue recording the selected session"),
         Binding("C", "next_session", "Next session", show=False, tooltip="Record the postmortem's next session"),
         Binding("a", "actions", "Actions", tooltip="Action items of every session"),
+        Binding("p", "prepare", "Prepare", show=False, tooltip="Bring a draft postmortem into a session"),
         # Not in the footer (it would push Help out at 80 columns): the search box itself says "/".
         Binding("slash", "search", "Search", key_display="/", show=False, tooltip="Search every session"),
         Binding("ctrl+r", "reload", "Reload", show=False),
@@ -42,7 +43,8 @@ class HomeScreen(Screen[None]):
         "(or any) session, appending to its audio and transcript. n starts a live meeting, i imports a "
         "recording (wav, flac, mp3, m4a, …): it is transcribed and drafted, then opened for review. a lists "
         "the action items of every session (mark them done there). / searches the transcripts and items of "
-        "every session: Enter on a hit opens that session's review at the line, Esc closes the search."
+        "every session: Enter on a hit opens that session's review at the line, Esc closes the search. p brings "
+        "a draft postmortem (Markdown or JSON export) into a session before the meeting."
     )
 
     def __init__(self, services: Services) -> None:
@@ -115,6 +117,20 @@ class HomeScreen(Screen[None]):
         from assistant.tui.screens.actions import ActionsScreen
 
         self.app.push_screen(ActionsScreen(self.services))
+
+    def action_prepare(self) -> None:
+        from assistant.tui.screens.prepare import PrepareDialog
+
+        def done(name: str | None) -> None:
+            if name is None:
+                return
+            self.action_reload()
+            if name in self.infos:
+                table = self.query_one("#sessions", DataTable)
+                table.move_cursor(row=table.get_row_index(name))
+            self._status(f"{name}: prepared from the draft; r records the meeting into it, Enter reviews it")
+
+        self.app.push_screen(PrepareDialog(self.services.sessions_root), done)
 
     def action_open(self) -> None:
         self._open(resume=False)
