@@ -7,8 +7,9 @@ invalid content is damage and is reported, never silently dropped. See `store` f
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from assistant.domain.postmortem import Postmortem
 from assistant.domain.transcript import Segment
@@ -71,25 +72,26 @@ def read_transcript(path: Path) -> tuple[list[Segment], int]:
 
 
 def read_speakers(path: Path) -> SpeakerNames:
-    try:
-        raw = (path / SPEAKERS_FILE).read_bytes()
-    except FileNotFoundError:
-        return SpeakerNames()  # nobody named a speaker yet
-    try:
-        return SpeakerNames.model_validate_json(raw)
-    except ValidationError as exc:
-        raise _corrupt(path, SPEAKERS_FILE, _validation_reason(exc)) from exc
+    return _read_optional(path, SPEAKERS_FILE, SpeakerNames)  # absent until someone names a speaker
 
 
 def read_corrections(path: Path) -> Corrections:
+    return _read_optional(path, CORRECTIONS_FILE, Corrections)  # absent until someone corrects a line
+
+
+_Model = TypeVar("_Model", bound=BaseModel)
+
+
+def _read_optional(path: Path, name: str, model: type[_Model]) -> _Model:
+    """A file that appears only once something was set: its default when absent, SessionError when damaged."""
     try:
-        raw = (path / CORRECTIONS_FILE).read_bytes()
+        raw = (path / name).read_bytes()
     except FileNotFoundError:
-        return Corrections()  # nobody corrected a line yet
+        return model()
     try:
-        return Corrections.model_validate_json(raw)
+        return model.model_validate_json(raw)
     except ValidationError as exc:
-        raise _corrupt(path, CORRECTIONS_FILE, _validation_reason(exc)) from exc
+        raise _corrupt(path, name, _validation_reason(exc)) from exc
 
 
 def read_postmortem(path: Path) -> Postmortem:

@@ -20,9 +20,8 @@ from rapidfuzz import fuzz
 from assistant.domain.postmortem import IMPACT_FIELDS, Item, MeetingDetails, Postmortem
 from assistant.domain.transcript import Transcript
 from assistant.extraction.rules.detect import read_transcript
-from assistant.session.review import editable_fields
+from assistant.session.review import LIST_SECTIONS, editable_fields
 
-_LISTS = ("timeline", "what_worked", "what_didnt", "action_items", "decisions", "open_questions", "follow_up")
 _OWN_STATE = ("origin", "draft_state", "confirmed_by", "corrections", "item_status")
 """Fields that are the item's own history, never taken from a fresh reading."""
 
@@ -63,7 +62,7 @@ def reread_line(segment_id: int, pm: Postmortem, transcript: Transcript, details
 
 
 def _section_of(item: Item, pm: Postmortem) -> str:
-    for name in _LISTS:
+    for name in LIST_SECTIONS:
         if any(i is item for i in getattr(pm, name)):
             return name
     if any(i is item for i in pm.root_cause.whys):
@@ -74,7 +73,7 @@ def _section_of(item: Item, pm: Postmortem) -> str:
 
 
 def _sections(pm: Postmortem, name: str) -> list[Item]:
-    if name in _LISTS:
+    if name in LIST_SECTIONS:
         return list(getattr(pm, name))
     if name == "whys":
         return list(pm.root_cause.whys)
@@ -97,7 +96,7 @@ def _best(item: Item, candidates: Iterable[Item]) -> Item | None:
 def _only(pm: Postmortem, keep: Any) -> Postmortem:
     """A copy of `pm` holding only the items `keep` accepts (no summary: the rules write none)."""
     out = Postmortem(details=pm.details)
-    for name in _LISTS:
+    for name in LIST_SECTIONS:
         setattr(out, name, [i for i in getattr(pm, name) if keep(i)])
     out.root_cause.whys = [i for i in pm.root_cause.whys if keep(i)]
     cause = pm.root_cause.systemic_cause

@@ -17,7 +17,7 @@ _NOT_EDITABLE = frozenset(
 )
 
 UNDO_DEPTH = 500
-_LISTS = ("timeline", "what_worked", "what_didnt", "action_items", "decisions", "open_questions", "follow_up")
+LIST_SECTIONS = ("timeline", "what_worked", "what_didnt", "action_items", "decisions", "open_questions", "follow_up")
 
 
 def editable_fields(item: Item) -> frozenset[str]:
@@ -53,7 +53,7 @@ def drop_missing(pm: Postmortem, final: Postmortem) -> None:
             return True
         return item.id in kept or item.status is not ReviewStatus.PROPOSED or item.edited
 
-    for name in _LISTS:
+    for name in LIST_SECTIONS:
         setattr(pm, name, [item for item in getattr(pm, name) if stays(item)])
     pm.root_cause.whys = [item for item in pm.root_cause.whys if stays(item)]
     if not stays(pm.root_cause.systemic_cause):
@@ -121,8 +121,8 @@ class UndoStack:
         restored: list[str] = []
         content_changed = False
         step = self.steps.pop()
-        changes = step.items if isinstance(step, LineChange) else step
-        for change in reversed(changes):
+        assert not isinstance(step, LineChange), "line corrections are taken with pop_line"
+        for change in reversed(step):
             item = pm.find(change.item_id)
             if item is None:
                 continue

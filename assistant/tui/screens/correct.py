@@ -55,8 +55,11 @@ class CorrectLineDialog(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-def corrected_notice(when: str, rechecked: int) -> str:
+def corrected_notice(when: str, rechecked: int, *, reread_key: bool = True) -> str:
+    """`reread_key`: mention R (the review screen's re-reading; the live screen has none)."""
     if not rechecked:
-        return f"Corrected the line at {when}; no proposal cites it (R reads it again for new ones)"
+        hint = " (R reads it again for new ones)" if reread_key else ""
+        return f"Corrected the line at {when}; no proposal cites it{hint}"
     cited = f"{rechecked} proposal{'s' if rechecked != 1 else ''} citing it re-checked"
-    return f"Corrected the line at {when}; {cited} (R re-reads them from the corrected text)"
+    hint = " (R re-reads them from the corrected text)" if reread_key else ""
+    return f"Corrected the line at {when}; {cited}{hint}"

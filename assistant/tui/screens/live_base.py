@@ -108,7 +108,7 @@ class LiveScreenBase(Screen[None]):
                 return
             self.query_one(LiveTranscript).replace_text(segment.id, " ".join(text.split()))
             self._notify_others()
-            self._status(corrected_notice(meeting_clock(segment.start), len(rechecked)).split(" (R ")[0])
+            self._status(corrected_notice(meeting_clock(segment.start), len(rechecked), reread_key=False))
 
         def picked(segment_id: int | None) -> None:
             segment = next((s for s in segments if s.id == segment_id), None)

@@ -199,11 +199,12 @@ class ReviewScreen(Screen[None]):
         if not self.session.can_undo:
             self._status("Nothing to undo")
             return
+        corrected = self.session.corrected_lines
         restored = self._apply(self.session.undo)
         if restored is None:
             return
-        evidence = self.query_one(EvidenceTranscript)
-        evidence.reload(self.session.named_transcript.segments)  # a corrected line may be undone
+        if self.session.corrected_lines != corrected:  # a line's correction was undone: show its old text
+            self.query_one(EvidenceTranscript).reload(self.session.named_transcript.segments)
         if not restored:
             self._refresh(keep=self.query_one(ProposalList).current_id)
             self._status("Undone")
